@@ -1,0 +1,78 @@
+// Options every command shares, so that they read the same everywhere (sqlite-utils style).
+import { Command, Option } from 'commander';
+import { UserError } from '../model.js';
+
+export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
+
+export interface CommonOptions {
+  config?: string;
+  format: OutputFormat;
+  quiet?: boolean;
+  color: boolean; // commander turns --no-color into color: false
+  strict?: boolean;
+}
+
+/** --format with the given choices (the first is the default), --quiet, --no-color. */
+export function addOutputOptions(cmd: Command, formats: readonly string[] = ['table', 'json', 'csv', 'markdown']): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'output format').choices([...formats]).default(formats[0]))
+    .option('-q, --quiet', 'print only the result, no notes on stderr')
+    .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)');
+}
+
+export function addConfigOption(cmd: Command): Command {
+  return cmd.option('--config <file>', 'config file (default ./vtcode-errors.yaml when present, else built-in defaults)');
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set or --no-color was given. */
+export function useColor(opts: { color?: boolean }, stream: NodeJS.WriteStream = process.stdout): boolean {
+  return opts.color !== false && !process.env.NO_COLOR && stream.isTTY === true;
+}
+
+/** Add an example to a command's --help. */
+export function withExample(cmd: Command, ...lines: string[]): Command {
+  return cmd.addHelpText('after', `\nExample:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** A --since/--until/--now value: ISO 8601, or a duration such as 90m, 24h, 7d counted back from `now`. */
+export function parseTimeArg(flag: string, value: string, now: number): number {
+  const d = DURATION.exec(value.trim());
+  if (d) return now - Number(d[1]) * UNIT_MS[d[2]];
+  const t = parseIsoStrict(value);
+  if (t === null) throw new UserError(`${flag} ${value}: expected an ISO 8601 time or a duration such as 90m, 24h, 7d`);
+  return t;
+}
+
+function parseIsoStrict(value: string): number | null {
+  const v = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(v)) return null;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) && v.length > 10;
+  const iso = v.replace(' ', 'T');
+  const t = Date.parse(hasZone ? iso : v.length === 10 ? `${iso}T00:00:00Z` : `${iso}Z`);
+  return Number.isNaN(t) ? null : t;
+}
+
+export interface TimeRange {
+  since: number | null; // inclusive, epoch ms
+  until: number | null; // exclusive, epoch ms
+  now: number;
+}
+
+export function timeRange(opts: { since?: string; until?: string; now?: string }): TimeRange {
+  const now = opts.now ? parseTimeArg('--now', opts.now, Date.now()) : Date.now();
+  return {
+    now,
+    since: opts.since ? parseTimeArg('--since', opts.since, now) : null,
+    until: opts.until ? parseTimeArg('--until', opts.until, now) : null,
+  };
+}
+
+export function addTimeOptions(cmd: Command): Command {
+  return cmd
+    .option('--since <time>', 'only events at or after this time (ISO 8601, or 90m, 24h, 7d back from now)')
+    .option('--until <time>', 'only events before this time (ISO 8601 or a duration back from now)')
+    .option('--now <iso>', 'what "now" is for durations (default: the clock)');
+}

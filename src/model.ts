@@ -1,0 +1,42 @@
+// The shapes every stage of the pipeline hands to the next.
+
+export const EVENTS = ['error', 'retry', 'recovered', 'failed', 'fallback'] as const;
+export type EventKind = (typeof EVENTS)[number];
+
+export const ERROR_TYPES = [
+  'rate_limit', 'auth_error', 'network_error', 'parse_error', 'server_error', 'client_error', 'unknown',
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+/** One stored row of table `error_logs` (DESIGN.md §4), without its id. */
+export interface Row {
+  timestamp: string; // UTC, YYYY-MM-DDTHH:MM:SS.sssZ
+  provider: string;
+  model: string | null;
+  event: EventKind;
+  error_type: ErrorType | null;
+  error_subtype: string | null;
+  status_code: number | null;
+  error_message: string | null;
+  retry_count: number | null;
+  request_id: string | null;
+  outcome: string | null;
+  retryable: number | null;
+  level: string | null;
+  source: string; // file:line
+}
+
+/** Why a record was skipped, with where it was. */
+export interface SkipSample {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** Errors the user caused (bad path, bad flag, bad config, --strict and bad input): one line, exit 2. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
