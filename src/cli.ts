@@ -11,6 +11,11 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  // With a file-size limit (ulimit -f), a write past it must fail with EFBIG, not kill the process.
+  process.on('SIGXFSZ', () => {});
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); // `| head` closed the pipe: not an error
+  });
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,0 +1,117 @@
+// `vtcode-errors analyze <paths...>`: ingest, then print the pattern analyses.
+import { Command, Option } from 'commander';
+import { ANALYSES, buildReport, type Report, type RowFilter } from '../analyses/report.js';
+import { providerId } from '../ingest/providers.js';
+import { isoTime } from '../ingest/values.js';
+import { UserError } from '../model.js';
+import { renderJson, renderSections, type Section } from '../render/index.js';
+import { Store } from '../store/store.js';
+import { addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
+import { runIngest } from './ingest-run.js';
+
+interface AnalyzeOptions extends CommonOptions {
+  db?: string;
+  since?: string;
+  until?: string;
+  now?: string;
+  provider: string[];
+  top: number;
+}
+
+export function registerAnalyze(program: Command): void {
+  const cmd = program
+    .command('analyze')
+    .description('ingest logs (into --db, or a temporary database) and print the pattern analyses')
+    .argument('[paths...]', 'files, directories, glob patterns, or - for stdin');
+  addOutputOptions(cmd);
+  addTimeOptions(cmd);
+  addFilterOptions(cmd)
+    .option('--db <file>', 'keep the store in this SQLite file (incremental: a re-run reads only what is new)')
+    .option('--strict', 'exit 2 at the first malformed record')
+    .action(async (paths: string[], opts: AnalyzeOptions) => {
+      if (paths.length === 0) throw new UserError('analyze: no paths given (try: vtcode-errors analyze logs/)');
+      const filter = rowFilter(opts);
+      const store = Store.open(opts.db ?? null);
+      try {
+        const ingest = await runIngest(paths, store, opts);
+        if (ingest.interrupted) return;
+        if (!store.temporary) store.createIndexes();
+        const report = buildReport(store.db, filter, ingest, opts.top);
+        process.stdout.write(renderReport(report, opts));
+      } finally {
+        store.close();
+      }
+    });
+  withExample(cmd, 'vtcode-errors analyze logs/ --since 24h --provider gemini', 'vtcode-errors analyze app.jsonl.gz --format json > report.json');
+}
+
+export function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--top <n>', 'rows of rate_limit_spikes').argParser(positiveInt).default(20));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--top ${value}: expected a whole number >= 1`);
+  return n;
+}
+
+export function rowFilter(opts: { since?: string; until?: string; now?: string; provider: string[] }): RowFilter {
+  const range = timeRange(opts);
+  return {
+    since: range.since === null ? null : isoTime(range.since),
+    until: range.until === null ? null : isoTime(range.until),
+    providers: opts.provider.map(providerId),
+  };
+}
+
+function renderReport(report: Report, opts: AnalyzeOptions): string {
+  if (opts.format === 'json') return renderJson(report);
+  return renderSections(opts.format, reportSections(report, opts.format !== 'csv'), useColor(opts));
+}
+
+const TITLES: Record<(typeof ANALYSES)[number], string> = {
+  rate_limit_spikes: 'Rate-limit spikes (per provider per UTC hour)',
+  auth_failures: 'Authentication failures',
+  network_errors: 'Network errors',
+  recovery: 'Recovery after retries',
+};
+
+const COLUMNS: Record<(typeof ANALYSES)[number], string[]> = {
+  rate_limit_spikes: ['provider', 'hour', 'count'],
+  auth_failures: ['provider', 'message', 'count'],
+  network_errors: ['provider', 'avg_retries', 'total'],
+  recovery: ['provider', 'recovered', 'failed', 'success_rate'],
+};
+
+/** The report as sections; `withSummary` false gives only the analyses' rows (CSV). */
+export function reportSections(report: Report, withSummary: boolean): Section[] {
+  const s = report.summary;
+  const analyses: Section[] = ANALYSES.map((key) => ({
+    key,
+    title: TITLES[key],
+    columns: COLUMNS[key],
+    rows: report[key],
+    notes: report.actions[key],
+    empty: 'no findings',
+  }));
+  if (!withSummary) return analyses;
+  const summary: Section = {
+    key: 'summary',
+    title: 'Summary',
+    columns: ['files', 'records', 'errors', 'ignored', 'skipped', 'from', 'to'],
+    rows: [{ files: s.files, records: s.records, errors: s.errors, ignored: s.ignored, skipped: s.skipped, from: s.from, to: s.to }],
+  };
+  const byProvider: Section = { key: 'by_provider', title: 'Errors by provider', columns: ['provider', 'errors'], rows: s.by_provider, empty: 'no errors' };
+  const byType: Section = { key: 'by_type', title: 'Errors by type', columns: ['error_type', 'errors'], rows: s.by_type, empty: 'no errors' };
+  const sections = [summary, byProvider, byType, ...analyses];
+  if (report.skipped_samples.length) {
+    sections.push({ key: 'skipped_samples', title: 'Skipped records (first 20)', columns: ['file', 'line', 'reason'], rows: report.skipped_samples });
+  }
+  return sections;
+}

@@ -1,0 +1,34 @@
+// `vtcode-errors ingest <paths...> --db FILE`: ingest only; incremental and idempotent.
+import type { Command } from 'commander';
+import { renderJson, renderSections } from '../render/index.js';
+import { Store } from '../store/store.js';
+import { addOutputOptions, useColor, withExample, type CommonOptions } from './common.js';
+import { runIngest } from './ingest-run.js';
+import { UserError } from '../model.js';
+
+export function registerIngest(program: Command): void {
+  const cmd = program
+    .command('ingest')
+    .description('read logs into a SQLite store (a re-run adds only what is new)')
+    .argument('<paths...>', 'files, directories, glob patterns, or - for stdin')
+    .requiredOption('--db <file>', 'the SQLite store to create or add to')
+    .option('--strict', 'exit 2 at the first malformed record');
+  addOutputOptions(cmd).action(async (paths: string[], opts: CommonOptions & { db: string }) => {
+    if (paths.length === 0) throw new UserError('ingest: no paths given');
+    const store = Store.open(opts.db);
+    try {
+      const r = await runIngest(paths, store, opts);
+      store.createIndexes();
+      const total = store.db.prepare('SELECT count(*) FROM error_logs').pluck().get() as number;
+      const summary = { files: r.files, added: r.rowsAdded, rows: total, ignored: r.ignored, skipped: r.skipped, skipped_samples: r.samples };
+      if (opts.format === 'json') process.stdout.write(renderJson(summary));
+      else {
+        const columns = ['files', 'added', 'rows', 'ignored', 'skipped'];
+        process.stdout.write(renderSections(opts.format, [{ key: 'ingest', title: `Ingested into ${opts.db}`, columns, rows: [summary] }], useColor(opts)));
+      }
+    } finally {
+      store.close();
+    }
+  });
+  withExample(cmd, 'vtcode-errors ingest ~/.vtcode/logs --db errors.db', 'vtcode-errors sql --db errors.db "SELECT provider, count(*) FROM error_logs GROUP BY 1"');
+}

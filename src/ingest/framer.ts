@@ -1,0 +1,249 @@
+// Lines -> JSON values. Every line of a JSON Lines file is a value; a pretty-printed document
+// (a line that is just `{`) runs until its braces close; a top-level array (a line that is just `[`,
+// or starts with `[{`) is streamed element by element, so that neither is held whole when it is big.
+// Lines that are not JSON may be claimed by a text line format (the `text` hook) before they count as
+// skipped.
+
+export const MAX_DOCUMENT = 64 * 1024 * 1024; // characters of one multi-line value kept for parsing
+
+export interface FrameSink {
+  value(value: unknown, line: number): void;
+  skipped(line: number, reason: string): void;
+  blank(): void;
+  /** A line that is not JSON: return true when a text format took it. */
+  text?(line: string, lineNo: number): boolean;
+}
+
+const OPEN_BRACE = 123; // {
+const OPEN_BRACKET = 91; // [
+const OPEN = 1;
+const CLOSE = 2;
+const COMMA = 3;
+const OTHER = 0;
+
+interface Pending {
+  kind: 'doc' | 'array';
+  startLine: number; // where the document, or the current array element, starts
+  depth: number;
+  inString: boolean;
+  escape: boolean;
+  parts: string[]; // text of the document / current element
+  size: number;
+  tooLarge: boolean;
+  elementStarted: boolean; // array: a non-blank character of the current element was seen
+}
+
+export class Framer {
+  private pending: Pending | null = null;
+
+  constructor(private readonly sink: FrameSink) {}
+
+  /** True between values: the byte offset after this line is a safe place to resume from. */
+  get idle(): boolean {
+    return this.pending === null;
+  }
+
+  line(text: string, lineNo: number): void {
+    if (this.pending) return this.continuePending(text, lineNo);
+    let i = 0;
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    if (i === text.length) return this.sink.blank();
+    const first = text.charCodeAt(i);
+    if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return this.startPending(text, lineNo, i);
+      }
+      return this.emit(value, lineNo, true);
+    }
+    if (this.sink.text?.(text, lineNo)) return;
+    // A JSON scalar on a line of its own is JSON, but not a record.
+    if (looksLikeJsonScalar(text)) {
+      try {
+        JSON.parse(text);
+        return this.sink.skipped(lineNo, 'not an object');
+      } catch {
+        /* fall through */
+      }
+    }
+    this.sink.skipped(lineNo, 'invalid JSON');
+  }
+
+  /** End of input: a value still open is cut short. */
+  end(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    if (p.kind === 'doc') return this.sink.skipped(p.startLine, 'truncated JSON document');
+    if (p.elementStarted) this.finishElement(p, true);
+  }
+
+  private emit(value: unknown, lineNo: number, fromLine: boolean): void {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return this.sink.value(value, lineNo);
+    if (fromLine && Array.isArray(value) && value.every(isRecordObject)) {
+      for (const v of value) this.sink.value(v, lineNo);
+      return;
+    }
+    this.sink.skipped(lineNo, 'not an object');
+  }
+
+  // A line that opens a multi-line value, or is broken JSON.
+  private startPending(text: string, lineNo: number, at: number): void {
+    const trimmed = text.trim();
+    const isDoc = trimmed === '{' || (trimmed.length < 200 && text.charCodeAt(at) === OPEN_BRACE && /[{[]$/.test(trimmed));
+    const isArray = trimmed === '[' || /^\[\s*[{[]/.test(trimmed);
+    if (!isDoc && !isArray) {
+      if (this.sink.text?.(text, lineNo)) return;
+      return this.sink.skipped(lineNo, 'invalid JSON');
+    }
+    this.pending = {
+      kind: isDoc ? 'doc' : 'array',
+      startLine: lineNo,
+      depth: 0,
+      inString: false,
+      escape: false,
+      parts: [],
+      size: 0,
+      tooLarge: false,
+      elementStarted: false,
+    };
+    this.continuePending(text, lineNo);
+  }
+
+  private continuePending(text: string, lineNo: number): void {
+    const p = this.pending!;
+    if (p.kind === 'array') return this.continueArray(p, text, lineNo);
+    // A complete JSON Lines record at column 0 inside a document: the document was cut short.
+    if (p.depth > 0 && text.charCodeAt(0) === OPEN_BRACE && isJsonObject(text)) {
+      this.pending = null;
+      this.sink.skipped(p.startLine, 'truncated JSON document');
+      return this.line(text, lineNo);
+    }
+    let closedAt = -1;
+    for (let i = 0; i < text.length && closedAt < 0; i++) {
+      const c = this.step(p, text.charCodeAt(i));
+      if (c === CLOSE && p.depth === 0) closedAt = i;
+    }
+    this.endOfLine(p);
+    this.keep(p, closedAt < 0 ? text : text.slice(0, closedAt + 1));
+    if (closedAt < 0) return;
+    this.pending = null;
+    if (p.tooLarge) this.sink.skipped(p.startLine, 'JSON document too large');
+    else {
+      const value = tryParse(p.parts.join('\n'));
+      if (value === undefined) this.sink.skipped(p.startLine, 'invalid JSON');
+      else this.emit(value, p.startLine, false);
+    }
+    this.rest(text, closedAt, lineNo);
+  }
+
+  // Array: elements split at depth-1 commas; the bracket that returns to depth 0 ends the array.
+  private continueArray(p: Pending, text: string, lineNo: number): void {
+    let from = 0; // start of the current element's text on this line
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      const depthBefore = p.depth;
+      const c = this.step(p, code);
+      if (depthBefore === 0) {
+        from = i + 1; // the array's own opening bracket
+        continue;
+      }
+      if (depthBefore === 1 && (c === COMMA || (c === CLOSE && p.depth === 0))) {
+        this.keep(p, text.slice(from, i));
+        this.finishElement(p, false);
+        from = i + 1;
+        if (p.depth === 0) {
+          this.pending = null;
+          return this.rest(text, i, lineNo);
+        }
+      } else if (!p.elementStarted && !isSpace(code)) {
+        p.elementStarted = true;
+        p.startLine = lineNo;
+        from = i;
+      }
+    }
+    this.endOfLine(p);
+    if (p.elementStarted) this.keep(p, text.slice(from));
+  }
+
+  /** Advance the string/bracket state by one character; returns what it was outside strings. */
+  private step(p: Pending, c: number): number {
+    if (p.inString) {
+      if (p.escape) p.escape = false;
+      else if (c === 92 /* \\ */) p.escape = true;
+      else if (c === 34 /* " */) p.inString = false;
+      return OTHER;
+    }
+    if (c === 34) p.inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      p.depth++;
+      return OPEN;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      p.depth--;
+      return CLOSE;
+    } else if (c === 44) return COMMA;
+    return OTHER;
+  }
+
+  // JSON strings cannot hold a raw line break: carry on so that the brackets still balance.
+  private endOfLine(p: Pending): void {
+    p.inString = false;
+    p.escape = false;
+  }
+
+  // Text after a value closed on the same line is read as a line of its own.
+  private rest(text: string, closedAt: number, lineNo: number): void {
+    const rest = text.slice(closedAt + 1);
+    if (rest.trim() && rest.trim() !== ',') this.line(rest, lineNo);
+  }
+
+  private keep(p: Pending, piece: string): void {
+    if (p.tooLarge) return;
+    p.size += piece.length + 1;
+    if (p.size > MAX_DOCUMENT) {
+      p.tooLarge = true;
+      p.parts = [];
+    } else p.parts.push(piece);
+  }
+
+  private finishElement(p: Pending, atEnd: boolean): void {
+    const text = p.parts.join('\n');
+    const tooLarge = p.tooLarge;
+    p.parts = [];
+    p.size = 0;
+    p.tooLarge = false;
+    const started = p.elementStarted;
+    p.elementStarted = false;
+    if (!started) return; // `[]`, or a trailing comma
+    if (tooLarge) return this.sink.skipped(p.startLine, 'JSON value too large');
+    const value = tryParse(text);
+    if (value === undefined) return this.sink.skipped(p.startLine, atEnd ? 'truncated JSON array' : 'invalid JSON');
+    this.emit(value, p.startLine, false);
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff;
+}
+
+function isRecordObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  return isRecordObject(tryParse(text));
+}
+
+function looksLikeJsonScalar(text: string): boolean {
+  return /^\s*(-?\d|"|true\b|false\b|null\b)/.test(text);
+}

@@ -1,0 +1,195 @@
+// JSON values -> rows. The shapes of DESIGN.md §2: flat records, tracing-subscriber JSON (fields under
+// `fields`), raw provider failures, VT Code session archives (one record per `error_logs` entry) and
+// trajectory `llm_retry_metrics` lines. Field names are the tables in formats/fields.ts.
+import { classify, bodyMessage, redact, normaliseErrorType } from '../classify/index.js';
+import { EVENTS, type EventKind, type Row } from '../model.js';
+import { EVENT_PHRASES, FIELDS } from './formats/fields.js';
+import { inferProvider, providerId } from './providers.js';
+import { isoTime, parseCount, parseStatus, parseTime, statusInText, stripAnsi } from './values.js';
+
+type Obj = Record<string, unknown>;
+
+export interface RecordSink {
+  row(row: Row): void;
+  ignored(): void;
+  skipped(line: number, reason: string): void;
+}
+
+const MAX_MESSAGE = 500;
+const EVENT_SET = new Set<string>(EVENTS);
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** One JSON value from the framer, at `line` of `file`. */
+export function readValue(value: unknown, file: string, line: number, sink: RecordSink): void {
+  if (!isObj(value)) return sink.skipped(line, 'not an object');
+  if (isObj(value.metadata) && ('error_logs' in value || 'messages' in value || 'transcript' in value)) {
+    return readArchive(value, file, line, sink);
+  }
+  if (typeof value.kind === 'string' && !('level' in value) && !('fields' in value) && !('provider' in value)) {
+    return readTrajectory(value, file, line, sink);
+  }
+  readRecord(value, { file, line }, sink);
+}
+
+// A session archive: each `error_logs` entry is a record, with provider and model from `metadata`.
+function readArchive(doc: Obj, file: string, line: number, sink: RecordSink): void {
+  const logs = Array.isArray(doc.error_logs) ? doc.error_logs : [];
+  if (logs.length === 0) return sink.ignored();
+  const meta = doc.metadata as Obj;
+  const defaults = { file, line, provider: str(meta.provider), model: str(meta.model) };
+  for (const entry of logs) {
+    if (isObj(entry)) readRecord(entry, defaults, sink);
+    else sink.skipped(line, 'not an object');
+  }
+}
+
+// A trajectory line: only `llm_retry_metrics` is about provider errors.
+function readTrajectory(o: Obj, file: string, line: number, sink: RecordSink): void {
+  if (o.kind !== 'llm_retry_metrics') return sink.ignored();
+  const retries = parseCount(o.retries_used);
+  const success = o.success === true || o.success === 'true';
+  if (success && !(retries !== null && retries > 0)) return sink.ignored();
+  const ms = parseTime(o.ts ?? o.timestamp);
+  if (ms === null) return sink.skipped(line, 'no usable timestamp');
+  const model = clean(str(o.model));
+  const lastError = clean(str(o.last_error));
+  const messages = lastError ? [lastError] : [];
+  const provider = inferProvider(null, messages, model);
+  const c = lastError ? classify({ status: statusInText(lastError), body: null, messages }) : null;
+  sink.row({
+    timestamp: isoTime(ms),
+    provider,
+    model,
+    event: success ? 'recovered' : 'failed',
+    error_type: c?.errorType ?? null,
+    error_subtype: c?.subtype ?? null,
+    status_code: lastError ? statusInText(lastError) : null,
+    error_message: lastError ? shorten(lastError) : null,
+    retry_count: retries,
+    request_id: null,
+    outcome: null,
+    retryable: c?.retryable ?? null,
+    level: null,
+    source: `${file}:${line}`,
+  });
+}
+
+interface Defaults {
+  file: string;
+  line: number;
+  provider?: string | null;
+  model?: string | null;
+}
+
+/** A flat, tracing-JSON or raw record (or a session archive's `error_logs` entry). */
+function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
+  const f = isObj(o.fields) ? o.fields : null;
+  const get = (names: readonly string[]): unknown => {
+    for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
+    if (f) for (const n of names) if (f[n] !== undefined && f[n] !== null) return f[n];
+    return undefined;
+  };
+  const has = (name: string) => (o[name] !== undefined && o[name] !== null) || (f !== null && f[name] !== undefined && f[name] !== null);
+
+  // Every message field present (each name at the top level, then under `fields`), in alias order.
+  const messages: string[] = [];
+  let errorObject: string | null = null;
+  for (const name of FIELDS.message) {
+    for (const holder of f ? [o, f] : [o]) {
+      const v = holder[name];
+      if (typeof v === 'string') messages.push(stripAnsi(v));
+      else if (isObj(v) && errorObject === null) errorObject = stripAnsi(JSON.stringify(v)); // {"error": {...}} is a body
+    }
+  }
+  const finalError = get(['final_error']);
+  if (typeof finalError === 'string') messages.push(stripAnsi(finalError));
+  const rawBody = get(FIELDS.body);
+  let body = typeof rawBody === 'string' ? stripAnsi(rawBody) : isObj(rawBody) || Array.isArray(rawBody) ? stripAnsi(JSON.stringify(rawBody)) : null;
+  if (body === null) body = errorObject;
+
+  // Status: an HTTP status from the status fields; `recovered` / `failed` there is the outcome.
+  let status: number | null = null;
+  let outcome = str(get(FIELDS.outcome))?.toLowerCase() ?? null;
+  for (const name of FIELDS.status) {
+    const v = get([name]);
+    if (v === undefined) continue;
+    if (typeof v === 'string' && /^\s*(recovered|failed)\s*$/i.test(v)) outcome ??= v.trim().toLowerCase();
+    else status ??= parseStatus(v);
+  }
+  if (status === null) for (const m of messages) if ((status = statusInText(m)) !== null) break;
+
+  const event = eventOf(str(get(FIELDS.event)), messages, finalError !== undefined);
+  const explicitType = str(get(FIELDS.errorType));
+  const level = str(get(FIELDS.level))?.toUpperCase() ?? null;
+  const aboutError =
+    event.named ||
+    explicitType !== null ||
+    (status !== null && status >= 400) ||
+    body !== null ||
+    FIELDS.errorFields.some(has) ||
+    level === 'ERROR';
+  if (!aboutError) return sink.ignored();
+
+  const ms = parseTime(get(FIELDS.time));
+  if (ms === null) return sink.skipped(d.line, 'no usable timestamp');
+
+  const model = clean(str(get(FIELDS.model))) ?? d.model ?? null;
+  const rawProvider = clean(str(get(FIELDS.provider))) ?? (event.kind === 'fallback' ? clean(str(get(['primary']))) : null) ?? d.provider;
+  const texts = body !== null ? [...messages, body] : messages;
+  const provider = rawProvider ? providerId(rawProvider) : inferProvider(str(get(FIELDS.target)), texts, model);
+
+  // Errors are always classified; other events only when they carry something to classify.
+  const carriesError = explicitType !== null || body !== null || (status !== null && status >= 400) || FIELDS.errorFields.some(has);
+  const c =
+    event.kind === 'error' || event.kind === 'failed' || event.kind === 'retry' || carriesError
+      ? classify({ status, body, messages, errorType: explicitType })
+      : null;
+  const errorType = c && (carriesError || event.kind === 'error' || c.errorType !== 'unknown') ? c : null;
+
+  const message = messages[0] ?? (body !== null ? bodyMessage(body) ?? body : null);
+  sink.row({
+    timestamp: isoTime(ms),
+    provider,
+    model: model === null ? null : redact(model),
+    event: event.kind,
+    error_type: errorType?.errorType ?? (explicitType ? normaliseErrorType(explicitType) : null),
+    error_subtype: errorType?.subtype ?? null,
+    status_code: status,
+    error_message: message === null ? null : shorten(message),
+    retry_count: parseCount(get(FIELDS.retries)),
+    request_id: clean(str(get(FIELDS.requestId))),
+    outcome: outcome === 'recovered' || outcome === 'failed' ? outcome : null,
+    retryable: errorType?.retryable ?? null,
+    level,
+    source: `${d.file}:${d.line}`,
+  });
+}
+
+/** The event: an explicit `event` field naming one of the five, then a phrase in any message. */
+function eventOf(field: string | null, messages: string[], hasFinalError: boolean): { kind: EventKind; named: boolean } {
+  const named = field?.toLowerCase();
+  if (named && EVENT_SET.has(named)) return { kind: named as EventKind, named: true };
+  const lower = messages.map((m) => m.slice(0, 4096).toLowerCase());
+  for (const [phrase, kind] of EVENT_PHRASES) {
+    if (kind === 'failed' && hasFinalError) return { kind, named: true };
+    for (const m of lower) if (m.includes(phrase)) return { kind, named: true };
+  }
+  return { kind: 'error', named: false };
+}
+
+function str(v: unknown): string | null {
+  if (typeof v === 'string') return v.trim() === '' ? null : v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+function clean(v: string | null | undefined): string | null {
+  return v === null || v === undefined ? null : redact(stripAnsi(v)).trim() || null;
+}
+
+// Redact first, so that a secret cut at the limit is not half kept; bound the work on huge text.
+function shorten(text: string): string {
+  const r = redact(text.length > 4 * MAX_MESSAGE ? text.slice(0, 4 * MAX_MESSAGE) : text);
+  return r.length > MAX_MESSAGE ? r.slice(0, MAX_MESSAGE) : r;
+}

@@ -1,0 +1,151 @@
+// Paths -> files, and files -> decoded byte chunks that end on a line break.
+// Directories are walked recursively (dot-directories included, .git and node_modules not, symbolic
+// links not followed, only log extensions); a file named on the command line is read whatever its
+// name; glob patterns are expanded; `-` is stdin. Gzip is recognised by its magic bytes.
+import { createReadStream, promises as fsp, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { glob } from 'tinyglobby';
+import { UserError } from '../model.js';
+
+export interface SourceFile {
+  path: string; // as shown to the user, and as stored
+  stdin: boolean;
+}
+
+/** A file that could not be read during the walk: reported, and the run goes on. */
+export interface SourceProblem {
+  path: string;
+  reason: string;
+}
+
+const LOG_FILE = /\.(jsonl|ndjson|json|log)(\.gz)?$/i;
+const NEVER_WALKED = new Set(['.git', 'node_modules']);
+const GLOB_CHARS = /[*?[\]{}]/;
+
+export async function expandPaths(paths: string[]): Promise<{ files: SourceFile[]; problems: SourceProblem[] }> {
+  const files: SourceFile[] = [];
+  const problems: SourceProblem[] = [];
+  const seen = new Set<string>();
+  const add = (path: string) => {
+    if (!seen.has(path)) files.push({ path, stdin: false });
+    seen.add(path);
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      files.push({ path: '-', stdin: true });
+      continue;
+    }
+    let st: Stats;
+    try {
+      st = await fsp.stat(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && GLOB_CHARS.test(p)) {
+        const matches = (await glob(p, { dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: false })).sort();
+        if (matches.length === 0) throw new UserError(`${p}: no file matches this pattern`);
+        matches.forEach(add);
+        continue;
+      }
+      throw new UserError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : errorText(err)}`);
+    }
+    if (st.isDirectory()) await walk(p, add, problems);
+    else add(p);
+  }
+  return { files, problems };
+}
+
+async function walk(dir: string, add: (path: string) => void, problems: SourceProblem[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push({ path: dir, reason: errorText(err) });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!NEVER_WALKED.has(e.name)) await walk(path, add, problems);
+    } else if (e.isFile() && LOG_FILE.test(e.name)) add(path);
+    // symbolic links, FIFOs, sockets and devices met in a walk are left alone
+  }
+}
+
+export function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a directory',
+    ELOOP: 'too many symbolic links',
+    EMFILE: 'too many open files',
+  };
+  return (e?.code && known[e.code]) || e?.message || String(err);
+}
+
+export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/**
+ * The decoded content of a file (or stdin) as a stream of Buffers, gunzipped when it is gzip.
+ * `from`: a byte offset into a plain (not gzip) file to start at.
+ */
+export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<Buffer> {
+  const raw: Readable = file.stdin ? process.stdin : createReadStream(file.path, { highWaterMark: 1 << 20, start: from });
+  if (from > 0) {
+    yield* raw as AsyncIterable<Buffer>;
+    return;
+  }
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  if (first.done) return;
+  let head: Buffer = first.value;
+  // Two bytes are enough to tell gzip; a pipe may hand over a single byte first.
+  while (head.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    head = Buffer.concat([head, more.value]);
+  }
+  const rest = async function* () {
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  };
+  if (!isGzip(head)) {
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 1 << 16 });
+  // pipeline() passes a read error on to gunzip, whose iteration below then throws it.
+  pipeline(Readable.from(rest()), gunzip, () => {});
+  let pending: Buffer[] = [];
+  let size = 0;
+  // Hand on ~1 MiB at a time rather than zlib's small chunks.
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 20) {
+      yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(pending, size);
+}
+
+/** Up to `n` first bytes of a file on disk (raw, not decoded). */
+export async function headBytes(path: string, n: number): Promise<Buffer> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export const displayName = (f: SourceFile) => (f.stdin ? '<stdin>' : f.path);
+export const fileBase = (f: SourceFile) => (f.stdin ? '-' : basename(f.path));

@@ -1,0 +1,70 @@
+// Parsing single field values: timestamps, HTTP statuses, counts; ANSI stripping.
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const MAX_MS = 253402300800000; // year 10000
+
+/** Epoch milliseconds for a record's time value, or null when it is not a usable time. */
+export function parseTime(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(String(value)) : null;
+  if (typeof value !== 'string') return null;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return epochToMs(v);
+  const m = ISO.exec(v);
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const ms = Number((frac + '000').slice(0, 3)); // sub-millisecond digits are truncated
+  let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, ms);
+  // Date.UTC rolls over out-of-range fields (month 13, hour 25): such a time is not usable.
+  const check = new Date(t);
+  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || check.getUTCHours() !== +h || +mi > 59 || +s > 60) return null;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
+  }
+  return t >= 0 && t < MAX_MS ? t : null;
+}
+
+// Epoch seconds below 1e11, else milliseconds; from the decimal text so that no float error creeps in.
+function epochToMs(text: string): number | null {
+  if (/e/i.test(text)) text = Number(text).toFixed(3);
+  const [int, frac = ''] = text.split('.');
+  const whole = Number(int);
+  if (!Number.isFinite(whole) || whole < 0) return null;
+  const t = whole < 1e11 ? whole * 1000 + Number((frac + '000').slice(0, 3)) : whole;
+  return t < MAX_MS ? t : null;
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** An HTTP status from a number, a numeric string, or a Display string such as "503 Service Unavailable". */
+export function parseStatus(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 100 && value <= 999 ? value : null;
+  if (typeof value === 'string') {
+    const m = /^\s*(\d{3})(?!\d)/.exec(value);
+    return m ? Number(m[1]) : null;
+  }
+  return null;
+}
+
+/** `http 503` / `HTTP 503` written in a message (VT Code's `Provider error: http 503: ...`). */
+export function statusInText(text: string): number | null {
+  const m = /\bhttp (\d{3})(?!\d)/i.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+export function parseCount(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
+  return null;
+}
+
+// CSI and OSC sequences, and stray ESC-letter pairs.
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
+}

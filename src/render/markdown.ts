@@ -1,0 +1,19 @@
+import { cellText, type Section } from './sections.js';
+
+const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+
+export function renderMarkdown(sections: Section[]): string {
+  const out: string[] = [];
+  for (const s of sections) {
+    out.push(`## ${s.title}`, '');
+    if (s.rows.length === 0) {
+      out.push(`_${s.empty ?? 'none'}_`, '');
+      continue;
+    }
+    out.push(`| ${s.columns.join(' | ')} |`, `|${s.columns.map(() => ' --- ').join('|')}|`);
+    for (const r of s.rows) out.push(`| ${s.columns.map((c) => escape(cellText((r as Record<string, unknown>)[c]))).join(' | ')} |`);
+    out.push('');
+    if (s.notes?.length) out.push(...s.notes.map((n) => `- ${n}`), '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,52 @@
+// The store's schema, as numbered migrations: a database is migrated forward to the last one.
+// PRAGMA user_version holds the number of migrations applied.
+
+export const MIGRATIONS: string[] = [
+  // 1: the table users query (DESIGN.md §4), and what was ingested from which file.
+  `CREATE TABLE error_logs (
+     id INTEGER PRIMARY KEY,
+     timestamp TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT,
+     event TEXT NOT NULL,
+     error_type TEXT,
+     error_subtype TEXT,
+     status_code INTEGER,
+     error_message TEXT,
+     retry_count INTEGER,
+     request_id TEXT,
+     outcome TEXT,
+     retryable INTEGER,
+     level TEXT,
+     source TEXT
+   );
+   CREATE TABLE ingested_files (
+     id INTEGER PRIMARY KEY,
+     path TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,  -- sha1 of the first fp_len bytes of the (decompressed) content
+     fp_len INTEGER NOT NULL,
+     size INTEGER NOT NULL,      -- size on disk when last read
+     consumed INTEGER NOT NULL,  -- bytes of content read up to the last complete record
+     lines INTEGER NOT NULL,     -- lines read up to there
+     records INTEGER NOT NULL DEFAULT 0,
+     ignored INTEGER NOT NULL DEFAULT 0,
+     skipped INTEGER NOT NULL DEFAULT 0,
+     blank INTEGER NOT NULL DEFAULT 0,
+     updated_at TEXT NOT NULL,
+     UNIQUE (path, fingerprint, fp_len)
+   );
+   CREATE INDEX ingested_files_fingerprint ON ingested_files (fingerprint, fp_len);
+   CREATE TABLE skipped_samples (
+     file_id INTEGER NOT NULL REFERENCES ingested_files (id),
+     line INTEGER NOT NULL,
+     reason TEXT NOT NULL
+   );
+   CREATE INDEX skipped_samples_file ON skipped_samples (file_id, line);`,
+];
+
+// Built after a bulk load (or kept while adding to a store that has them): they serve the analyses,
+// which all filter on event and error_type, group by provider and range over time.
+export const INDEXES = [
+  'CREATE INDEX IF NOT EXISTS error_logs_event_type ON error_logs (event, error_type, provider, timestamp)',
+  'CREATE INDEX IF NOT EXISTS error_logs_timestamp ON error_logs (timestamp)',
+];

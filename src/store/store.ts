@@ -1,0 +1,224 @@
+// The SQLite store: opening (with the right pragmas for a fresh bulk load or a shared, existing file),
+// migrations, and the two writes ingest makes: claim a file, commit a batch of its rows.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError, type Row } from '../model.js';
+import { INDEXES, MIGRATIONS } from './schema.js';
+
+export interface FileState {
+  id: number;
+  path: string;
+  fingerprint: string;
+  fp_len: number;
+  size: number;
+  consumed: number;
+  lines: number;
+  records: number;
+  ignored: number;
+  skipped: number;
+  blank: number;
+}
+
+/** What one batch adds to a file's bookkeeping. */
+export interface BatchProgress {
+  consumed: number;
+  lines: number;
+  size: number;
+  records: number;
+  ignored: number;
+  skipped: number;
+  blank: number;
+}
+
+export const MAX_SAMPLES_PER_FILE = 20;
+const COLUMNS = [
+  'timestamp', 'provider', 'model', 'event', 'error_type', 'error_subtype', 'status_code', 'error_message',
+  'retry_count', 'request_id', 'outcome', 'retryable', 'level', 'source',
+] as const;
+const ROWS_PER_INSERT = 64;
+
+export class Store {
+  private insertMany?: Database.Statement;
+  private insertOne?: Database.Statement;
+  private tempDir: string | null = null;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  /** Open (creating) the store at `path`, or a temporary one (removed by close) when path is null. */
+  static open(path: string | null): Store {
+    let tempDir: string | null = null;
+    let file = path;
+    if (file === null) {
+      tempDir = mkdtempSync(join(tmpdir(), 'vtcode-errors-'));
+      file = join(tempDir, 'store.db');
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+      db.pragma('busy_timeout = 30000');
+      if (tempDir) {
+        // Nobody else sees a temporary store and a crash loses nothing of value: no journal at all.
+        db.pragma('journal_mode = OFF');
+        db.pragma('synchronous = OFF');
+        db.pragma('locking_mode = EXCLUSIVE');
+      } else {
+        // WAL: readers never block the writer, and a kill -9 loses at most the batch being written.
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      migrate(db);
+    } catch (err) {
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      throw new UserError(`${path ?? 'temporary database'}: cannot open the database (${describe(err)})`);
+    }
+    const store = new Store(db, file);
+    store.tempDir = tempDir;
+    return store;
+  }
+
+  /** Open an existing store read-only (for `sql`). */
+  static openReadOnly(path: string): Store {
+    try {
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 30000');
+      db.prepare('SELECT count(*) FROM sqlite_master').get(); // fails now, not later, on a non-database
+      return new Store(db, path);
+    } catch (err) {
+      throw new UserError(`${path}: cannot open the database (${describe(err)})`);
+    }
+  }
+
+  get temporary(): boolean {
+    return this.tempDir !== null;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    this.tempDir = null;
+  }
+
+  hasIndexes(): boolean {
+    const n = this.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'error_logs_%'").pluck().get();
+    return (n as number) > 0;
+  }
+
+  createIndexes(): void {
+    for (const sql of INDEXES) this.db.exec(sql);
+  }
+
+  /**
+   * The bookkeeping row for a file with the given content fingerprint: the same path with the same
+   * start, else a file whose start matches (a rotated or moved file, read on from where it was left),
+   * else a new row. `prefixHash(len)` hashes the first len bytes of the file's content.
+   */
+  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
+    const fingerprint = prefixHash(fpLen);
+    return this.db
+      .transaction((): FileState => {
+        const byPath = this.db.prepare('SELECT * FROM ingested_files WHERE path = ? ORDER BY id DESC').all(path) as FileState[];
+        for (const f of byPath) {
+          if (f.fp_len <= fpLen && prefixHash(f.fp_len) === f.fingerprint && f.consumed <= size) return f;
+        }
+        const lengths = this.db.prepare('SELECT DISTINCT fp_len FROM ingested_files WHERE fp_len <= ?').pluck().all(fpLen) as number[];
+        for (const len of lengths) {
+          const moved = this.db
+            .prepare('SELECT * FROM ingested_files WHERE fingerprint = ? AND fp_len = ? AND consumed <= ? ORDER BY consumed DESC')
+            .get(prefixHash(len), len, size) as FileState | undefined;
+          if (moved) {
+            this.db.prepare('UPDATE ingested_files SET path = ? WHERE id = ?').run(path, moved.id);
+            return { ...moved, path };
+          }
+        }
+        this.db
+          .prepare(
+            `INSERT INTO ingested_files (path, fingerprint, fp_len, size, consumed, lines, updated_at)
+             VALUES (?, ?, ?, ?, 0, 0, ?) ON CONFLICT DO NOTHING`,
+          )
+          .run(path, fingerprint, fpLen, size, new Date().toISOString());
+        return this.db
+          .prepare('SELECT * FROM ingested_files WHERE path = ? AND fingerprint = ? AND fp_len = ?')
+          .get(path, fingerprint, fpLen) as FileState;
+      })
+      .immediate();
+  }
+
+  /**
+   * Store a batch of rows read from `file` between its recorded offset and `progress.consumed`,
+   * atomically with the new offset. Returns false, storing nothing, when another process moved the
+   * file's offset meanwhile (the caller reads on from the new offset).
+   */
+  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): boolean {
+    return this.db
+      .transaction((): boolean => {
+        const moved = this.db
+          .prepare(
+            `UPDATE ingested_files SET consumed = ?, lines = ?, size = ?, records = records + ?, ignored = ignored + ?,
+               skipped = skipped + ?, blank = blank + ?, updated_at = ?
+             WHERE id = ? AND consumed = ? AND lines = ?`,
+          )
+          .run(
+            progress.consumed, progress.lines, progress.size, progress.records, progress.ignored, progress.skipped,
+            progress.blank, new Date().toISOString(), file.id, file.consumed, file.lines,
+          );
+        if (moved.changes === 0) return false;
+        this.insertRows(rows);
+        const room = Math.max(0, MAX_SAMPLES_PER_FILE - file.skipped);
+        const addSample = this.db.prepare('INSERT INTO skipped_samples (file_id, line, reason) VALUES (?, ?, ?)');
+        for (const s of samples.slice(0, room)) addSample.run(file.id, s.line, s.reason);
+        return true;
+      })
+      .immediate();
+  }
+
+  private insertRows(rows: Row[]): void {
+    const placeholders = (n: number) => Array(n).fill(`(${COLUMNS.map(() => '?').join(',')})`).join(',');
+    this.insertMany ??= this.db.prepare(`INSERT INTO error_logs (${COLUMNS.join(',')}) VALUES ${placeholders(ROWS_PER_INSERT)}`);
+    this.insertOne ??= this.db.prepare(`INSERT INTO error_logs (${COLUMNS.join(',')}) VALUES ${placeholders(1)}`);
+    let i = 0;
+    const values: unknown[] = new Array(ROWS_PER_INSERT * COLUMNS.length);
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      let k = 0;
+      for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const c of COLUMNS) values[k++] = rows[r][c];
+      this.insertMany.run(values);
+    }
+    for (; i < rows.length; i++) this.insertOne.run(COLUMNS.map((c) => rows[i][c]));
+  }
+
+  /** The bookkeeping rows of the given file ids. */
+  files(ids: number[]): FileState[] {
+    if (ids.length === 0) return [];
+    const stmt = this.db.prepare('SELECT * FROM ingested_files WHERE id = ?');
+    return ids.map((id) => stmt.get(id) as FileState).filter(Boolean);
+  }
+
+  samples(fileId: number): Array<{ line: number; reason: string }> {
+    return this.db.prepare('SELECT line, reason FROM skipped_samples WHERE file_id = ? ORDER BY line, rowid').all(fileId) as Array<{
+      line: number;
+      reason: string;
+    }>;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`schema version ${version} is newer than this vtcode-errors knows (${MIGRATIONS.length})`);
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    if (version < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+export function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return e?.message ?? String(err);
+}
