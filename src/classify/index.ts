@@ -1,0 +1,12 @@
+// Public API of the classification module.
+export {
+  classify,
+  innerStatus,
+  normaliseErrorType,
+  statusInText,
+  SCAN_LIMIT,
+  type Classification,
+  type ClassifyInput,
+} from './classify.js';
+export { bodyMessage, BODY_PARSE_LIMIT } from './body.js';
+export { redact, REDACTED } from './redact.js';
