@@ -207,38 +207,47 @@ async function ingestFile(
     batch.reset();
   };
 
-  for await (const chunk of splitLines(source, state.consumed === 0)) {
-    if (chunk.kind === 'lines') {
-      for (const text of chunk.lines) batch.framer.line(text, line + ++readLines);
-    } else if (chunk.kind === 'overlong') {
-      readLines++;
-      batch.skipped(line + readLines, 'line too long');
-    } else {
-      // The last line, with no line break: a line still being written is read next time, complete.
-      const wasIdle = batch.framer.idle;
-      const before = { rows: batch.rows.length, skipped: batch.skippedCount, samples: batch.samples.length };
-      batch.framer.line(chunk.line, line + readLines + 1);
-      const onlySkipped = batch.rows.length === before.rows && batch.skippedCount > before.skipped;
-      if (wasIdle && batch.framer.idle && onlySkipped) {
-        outcome.tentative.skipped += batch.skippedCount - before.skipped;
-        outcome.tentative.samples.push(...batch.samples.slice(before.samples));
-        batch.skippedCount = before.skipped;
-        batch.samples.length = before.samples;
-        progress.bytes += chunk.bytes;
-        continue;
+  try {
+    for await (const chunk of splitLines(source, state.consumed === 0)) {
+      if (chunk.kind === 'lines') {
+        for (const text of chunk.lines) batch.framer.line(text, line + ++readLines);
+      } else if (chunk.kind === 'overlong') {
+        readLines++;
+        batch.skipped(line + readLines, 'line too long');
+      } else {
+        // The last line, with no line break: a line still being written is read next time, complete.
+        const wasIdle = batch.framer.idle;
+        const before = { rows: batch.rows.length, skipped: batch.skippedCount, samples: batch.samples.length };
+        batch.framer.line(chunk.line, line + readLines + 1);
+        const onlySkipped = batch.rows.length === before.rows && batch.skippedCount > before.skipped;
+        if (wasIdle && batch.framer.idle && onlySkipped) {
+          outcome.tentative.skipped += batch.skippedCount - before.skipped;
+          outcome.tentative.samples.push(...batch.samples.slice(before.samples));
+          batch.skippedCount = before.skipped;
+          batch.samples.length = before.samples;
+          progress.bytes += chunk.bytes;
+          continue;
+        }
+        readLines++;
       }
-      readLines++;
-    }
-    readBytes += chunk.bytes;
-    progress.bytes += chunk.bytes;
-    if (batch.framer.idle && batch.rows.length >= BATCH_ROWS) {
-      commit();
-      opts.onProgress?.(progress);
-      if (opts.shouldStop?.()) {
-        outcome.interrupted = true;
-        return outcome;
+      readBytes += chunk.bytes;
+      progress.bytes += chunk.bytes;
+      if (batch.framer.idle && batch.rows.length >= BATCH_ROWS) {
+        commit();
+        opts.onProgress?.(progress);
+        if (opts.shouldStop?.()) {
+          outcome.interrupted = true;
+          return outcome;
+        }
       }
     }
+  } catch (err) {
+    // A gzip file cut short (or corrupt) still gives every record before the cut; the cut itself is
+    // counted as skipped, but not stored, so that a re-run counts it once again rather than twice.
+    if (!(typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('Z_'))) throw err;
+    if (opts.strict) throw new UserError(`${file.path}:${line + readLines + 1}: truncated or corrupt gzip data`);
+    outcome.tentative.skipped++;
+    outcome.tentative.samples.push({ line: line + readLines + 1, reason: 'truncated or corrupt gzip data' });
   }
   batch.framer.end();
   commit();

@@ -1,11 +1,11 @@
 // JSON values -> rows. The shapes of DESIGN.md §2: flat records, tracing-subscriber JSON (fields under
 // `fields`), raw provider failures, VT Code session archives (one record per `error_logs` entry) and
 // trajectory `llm_retry_metrics` lines. Field names are the tables in formats/fields.ts.
-import { classify, bodyMessage, redact, normaliseErrorType } from '../classify/index.js';
+import { bodyMessage, classify, normaliseErrorType, redact, statusInText } from '../classify/index.js';
 import { EVENTS, type EventKind, type Row } from '../model.js';
 import { EVENT_PHRASES, FIELDS } from './formats/fields.js';
 import { inferProvider, providerId } from './providers.js';
-import { isoTime, parseCount, parseStatus, parseTime, statusInText, stripAnsi } from './values.js';
+import { isoTime, parseCount, parseStatus, parseTime, stripAnsi } from './values.js';
 
 type Obj = Record<string, unknown>;
 

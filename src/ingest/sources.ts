@@ -3,7 +3,7 @@
 // links not followed, only log extensions); a file named on the command line is read whatever its
 // name; glob patterns are expanded; `-` is stdin. Gzip is recognised by its magic bytes.
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { glob } from 'tinyglobby';
@@ -122,17 +122,21 @@ export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<
   pipeline(Readable.from(rest()), gunzip, () => {});
   let pending: Buffer[] = [];
   let size = 0;
-  // Hand on ~1 MiB at a time rather than zlib's small chunks.
-  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-    pending.push(chunk);
-    size += chunk.length;
-    if (size >= 1 << 20) {
-      yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
-      pending = [];
-      size = 0;
+  // Hand on ~1 MiB at a time rather than zlib's small chunks; on an error (a file cut short), what
+  // was decoded before it first.
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1 << 20) {
+        yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
+        pending = [];
+        size = 0;
+      }
     }
+  } finally {
+    if (size > 0) yield Buffer.concat(pending, size);
   }
-  if (size > 0) yield Buffer.concat(pending, size);
 }
 
 /** Up to `n` first bytes of a file on disk (raw, not decoded). */
@@ -147,5 +151,3 @@ export async function headBytes(path: string, n: number): Promise<Buffer> {
   }
 }
 
-export const displayName = (f: SourceFile) => (f.stdin ? '<stdin>' : f.path);
-export const fileBase = (f: SourceFile) => (f.stdin ? '-' : basename(f.path));

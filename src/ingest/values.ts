@@ -50,12 +50,6 @@ export function parseStatus(value: unknown): number | null {
   return null;
 }
 
-/** `http 503` / `HTTP 503` written in a message (VT Code's `Provider error: http 503: ...`). */
-export function statusInText(text: string): number | null {
-  const m = /\bhttp (\d{3})(?!\d)/i.exec(text);
-  return m ? Number(m[1]) : null;
-}
-
 export function parseCount(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
   if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
