@@ -92,7 +92,8 @@ test('rule 1 markers are DESIGN.md\'s plain substrings, whatever the status', ()
   // The contract lists substrings; every implementation must agree, false positives included.
   assert.equal(classify(input(400, 'values must stay within moderate limits')).errorType, 'rate_limit');
   assert.equal(classify(input(403, 'Your input was flagged. No credits were charged.')).subtype, 'quota_exhausted');
-  assert.equal(classify(input(400, 'The board accredits nothing')).errorType, 'client_error');
+  assert.equal(classify(input(400, 'The board accredits nothing')).errorType, 'rate_limit'); // "ac-credits"
+  assert.equal(classify(input(400, 'The board approved nothing')).errorType, 'client_error');
 });
 
 test('rule 2: 401 and 403 are auth errors; an auth marker counts with no status or another 4xx only', () => {
