@@ -1,13 +1,17 @@
 // Every command of the CLI, in the order `--help` lists them. One file per command.
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerGenAlerts } from './gen-alerts.js';
 import { registerGenDashboard } from './gen-dashboard.js';
 import { registerIngest } from './ingest.js';
+import { registerInit } from './init.js';
 import { registerSql } from './sql.js';
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerAnalyze,
   registerIngest,
   registerSql,
+  registerGenAlerts,
   registerGenDashboard,
+  registerInit,
 ];

@@ -1,0 +1,22 @@
+// A fingerprint of the config that generated files carry in their header, so a stale file shows.
+import { createHash } from 'node:crypto';
+import type { Config } from './types.js';
+
+/** The config as canonical JSON: object keys sorted, `source` left out (where it came from is not what it says). */
+export function normalizedConfig(config: Config): string {
+  const { source: _source, ...rest } = config;
+  return JSON.stringify(sortKeys(rest));
+}
+
+/** sha256 (hex) of normalizedConfig: equal for configs that mean the same, whatever their layout or comments. */
+export function configHash(config: Config): string {
+  return createHash('sha256').update(normalizedConfig(config)).digest('hex');
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}

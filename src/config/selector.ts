@@ -1,0 +1,137 @@
+// `metrics.selector`: PromQL label matchers (`env="prod", cluster=~"eu-.*"`) added to every query.
+// They are parsed and written back in one canonical form, so what reaches a rule or a dashboard is
+// always well-formed PromQL, never text pasted from the config.
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+export interface Matcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
+
+export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+// Labels the generated queries set themselves: a selector on them would contradict the rules.
+const RESERVED = new Set(['__name__', 'provider', 'error_type']);
+
+/** Parse `a="b", c=~"d"` (braces and a trailing comma allowed). Throws an Error with a short reason. */
+export function parseSelector(text: string): Matcher[] {
+  let s = text.trim();
+  if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1);
+  const out: Matcher[] = [];
+  let i = 0;
+  const ws = () => {
+    while (i < s.length && /\s/.test(s[i])) i++;
+  };
+  for (;;) {
+    ws();
+    if (i >= s.length) break;
+    const name = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(s.slice(i))?.[0];
+    if (!name) throw new Error(`expected a label name at ${JSON.stringify(s.slice(i, i + 20))}`);
+    i += name.length;
+    ws();
+    const op = (['=~', '!~', '!=', '='] as const).find((o) => s.startsWith(o, i));
+    if (!op) throw new Error(`expected =, !=, =~ or !~ after ${name}`);
+    i += op.length;
+    ws();
+    const [value, end] = readString(s, i);
+    i = end;
+    if (RESERVED.has(name)) {
+      throw new Error(`label ${name} is set by the generated queries themselves; select on other labels (job, env, ...)`);
+    }
+    if ((op === '=~' || op === '!~') && !compiles(value)) throw new Error(`${name}${op}: not a valid regular expression`);
+    out.push({ name, op, value });
+    ws();
+    if (i >= s.length) break;
+    if (s[i] !== ',') throw new Error(`expected "," between matchers at ${JSON.stringify(s.slice(i, i + 20))}`);
+    i++;
+  }
+  return out;
+}
+
+/** The canonical text of matchers: `a="b", c=~"d"` (no braces). */
+export function formatMatchers(matchers: readonly Matcher[]): string {
+  return matchers.map((m) => `${m.name}${m.op}${promqlString(m.value)}`).join(', ');
+}
+
+/** A PromQL double-quoted string literal holding `value` exactly (every non-printable character escaped). */
+export function promqlString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (isUnprintable(c)) out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** Characters that must never appear raw in YAML or a PromQL string: controls, line/paragraph separators, BOM, surrogates. */
+export function isUnprintable(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff;
+}
+
+/** Whether a string holds a lone UTF-16 surrogate (it cannot be written as UTF-8). */
+export function hasLoneSurrogate(value: string): boolean {
+  return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
+/** An anchored JavaScript RegExp for a Prometheus (RE2) regex, as close as JavaScript allows. */
+export function toJsRegExp(re2: string): RegExp {
+  return new RegExp(`^(?:${re2.replace(/\(\?P</g, '(?<')})$`, 'su');
+}
+
+function compiles(re2: string): boolean {
+  try {
+    toJsRegExp(re2);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+
+// A PromQL string literal starting at s[i]: "..." or '...' with Go escapes, or `...` raw.
+function readString(s: string, i: number): [string, number] {
+  const q = s[i];
+  if (q !== '"' && q !== "'" && q !== '`') throw new Error(`expected a quoted string at ${JSON.stringify(s.slice(i, i + 20))}`);
+  let j = i + 1;
+  let out = '';
+  while (j < s.length && s[j] !== q) {
+    const ch = s[j];
+    if (q === '`') {
+      out += ch;
+      j++;
+      continue;
+    }
+    if (ch === '\n') throw new Error('a quoted string may not span lines');
+    if (ch !== '\\') {
+      out += ch;
+      j++;
+      continue;
+    }
+    const e = s[j + 1];
+    if (e === undefined) break;
+    if (e in SIMPLE_ESCAPES && (e !== "'" || q === "'") && (e !== '"' || q === '"')) {
+      out += SIMPLE_ESCAPES[e];
+      j += 2;
+      continue;
+    }
+    const hex = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+    const digits = hex ? s.slice(j + 2, j + 2 + hex) : s.slice(j + 1, j + 4);
+    const ok = hex ? new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits) : /^[0-7]{3}$/.test(digits);
+    const code = ok ? parseInt(digits, hex ? 16 : 8) : NaN;
+    if (!ok || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || (!hex && code > 255)) {
+      throw new Error(`invalid escape \\${e} in a quoted string`);
+    }
+    out += String.fromCodePoint(code);
+    j += hex ? 2 + hex : 4;
+  }
+  if (j >= s.length) throw new Error('unterminated quoted string');
+  return [out, j + 1];
+}

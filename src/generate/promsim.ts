@@ -1,0 +1,124 @@
+// A model of how Prometheus 2.x evaluates the generated rules on the series of a generated promtool test:
+// counters written as `0+dxn` (promtool adds d at each step, in float64), increase()/rate() as in
+// promql's extrapolatedRate (ranges closed at both ends), sum by (provider), and the pending -> firing
+// state machine with `for`. The generated tests state what this model predicts; promtool then checks the
+// real rules against it, so a rule that disagrees with the config's intent fails its test.
+import type { RuleInstance } from './alerts.js';
+import { appliesTo } from './alerts.js';
+
+/** A test counter: starts at 0 and grows by `step` at every sample. */
+export interface SimCounter {
+  provider: string;
+  /** Index into the alert's `counters` (0, or 1 for `failed` of the recovery ratio). */
+  counter: number;
+  step: number;
+}
+
+/** promtool's expansion of `0+<step>x<n>`: n+1 values, each the previous plus step. */
+export function expandSeries(step: number, n: number): number[] {
+  const out = [0];
+  let v = 0;
+  for (let i = 1; i <= n; i++) {
+    v += step;
+    out.push(v);
+  }
+  return out;
+}
+
+/** increase() (or rate()) over [t - window, t] of samples taken every `intervalMs` from time 0. */
+export function extrapolatedRate(values: number[], intervalMs: number, tMs: number, windowMs: number, isRate: boolean): number | null {
+  const startMs = tMs - windowMs;
+  const pts: Array<[number, number]> = [];
+  for (let i = 0; i < values.length; i++) {
+    const ts = i * intervalMs;
+    if (ts >= startMs && ts <= tMs) pts.push([ts, values[i]]);
+  }
+  if (pts.length < 2) return null;
+  let result = pts[pts.length - 1][1] - pts[0][1];
+  let prev = pts[0][1];
+  for (const [, v] of pts.slice(1)) {
+    if (v < prev) result += prev;
+    prev = v;
+  }
+  let durationToStart = (pts[0][0] - startMs) / 1000;
+  const durationToEnd = (tMs - pts[pts.length - 1][0]) / 1000;
+  const sampledInterval = (pts[pts.length - 1][0] - pts[0][0]) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (pts.length - 1);
+  if (result > 0 && pts[0][1] >= 0) {
+    const durationToZero = sampledInterval * (pts[0][1] / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  const threshold = averageDurationBetweenSamples * 1.1;
+  let extrapolateToInterval = sampledInterval;
+  extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+  extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+  result *= extrapolateToInterval / sampledInterval;
+  if (isRate) result /= windowMs / 1000;
+  return result;
+}
+
+export interface SimSetup {
+  intervalMs: number;
+  samples: number; // n of `0+dxn`
+  windowMs: (rule: RuleInstance) => number;
+}
+
+/** The value of `rule` for `provider` at time t and whether its condition holds, or null when it has no sample. */
+export function ruleValue(rule: RuleInstance, provider: string, counters: SimCounter[], setup: SimSetup, tMs: number): { value: number; holds: boolean } | null {
+  if (!appliesTo(rule, provider)) return null;
+  const w = setup.windowMs(rule);
+  const fn = (idx: number): number | null => {
+    let sum: number | null = null;
+    for (const c of counters) {
+      if (c.provider !== provider || c.counter !== idx) continue;
+      const v = extrapolatedRate(expandSeries(c.step, setup.samples), setup.intervalMs, tMs, w, rule.def.kind === 'rate');
+      if (v !== null) sum = sum === null ? v : sum + v;
+    }
+    return sum;
+  };
+  const { threshold } = rule.spec;
+  if (rule.def.kind !== 'ratio') {
+    const v = fn(0);
+    return v === null ? null : { value: v, holds: v > threshold };
+  }
+  const r = fn(0);
+  const f = fn(1);
+  // (R or 0 * F) / ((R + F) or R or F) < threshold and ((R + F) or R or F) >= min_events
+  const num = r !== null ? r : f !== null ? 0 * f : null;
+  const total = r !== null && f !== null ? r + f : r !== null ? r : f;
+  if (num === null || total === null) return null;
+  const ratio = num / total;
+  return { value: ratio, holds: ratio < threshold && total >= (rule.spec.min_events ?? 0) };
+}
+
+export interface FiringAlert {
+  rule: RuleInstance;
+  provider: string;
+  value: number;
+}
+
+/**
+ * Evaluate every rule at 0, ei, 2 ei, ... up to `untilMs`, as promtool does, and return the alerts firing
+ * at each evaluation time (keyed by time in ms).
+ */
+export function simulate(rules: RuleInstance[], providers: string[], counters: SimCounter[], setup: SimSetup, eiMs: number, forMs: (r: RuleInstance) => number, untilMs: number): Map<number, FiringAlert[]> {
+  const activeSince = new Map<string, number>();
+  const out = new Map<number, FiringAlert[]>();
+  for (let t = 0; t <= untilMs; t += eiMs) {
+    const firing: FiringAlert[] = [];
+    rules.forEach((rule, ri) => {
+      for (const p of providers) {
+        const key = `${ri}\0${p}`;
+        const v = ruleValue(rule, p, counters, setup, t);
+        if (!v || !v.holds) {
+          activeSince.delete(key);
+          continue;
+        }
+        if (!activeSince.has(key)) activeSince.set(key, t);
+        if (t - activeSince.get(key)! >= forMs(rule)) firing.push({ rule, provider: p, value: v.value });
+      }
+    });
+    out.set(t, firing);
+  }
+  return out;
+}
