@@ -16,7 +16,7 @@ import { parseDurationSeconds } from '../src/config/duration.js';
 import { BUNDLED_TEMPLATES, providerFileName } from '../src/generate/dashboards.js';
 import { dashboardFiles, folderUid } from '../src/generate/provisioning.js';
 import { dashboardUid } from '../src/generate/uid.js';
-import { ALERTS, alertDef } from '../src/generate/alerts.js';
+import { ALERTS, alertDef, appliesTo, buildRules, readAlertTemplates } from '../src/generate/alerts.js';
 import { UserError } from '../src/model.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,10 +110,10 @@ function parsePromQL(expr: string): { tree: Node; text: (n: Node) => string } {
   return { tree: tree.topNode, text: (n) => expr.slice(n.from, n.to) };
 }
 
+/** The nodes called `name` in the subtree of `root` (root included). */
 function nodes(root: Node, name: string): Node[] {
-  const out: Node[] = [];
-  const c = root.cursor();
-  do if (c.name === name) out.push(c.node); while (c.next());
+  const out: Node[] = root.name === name ? [root] : [];
+  for (let c = root.firstChild; c; c = c.nextSibling) out.push(...nodes(c, name));
   return out;
 }
 
@@ -418,6 +418,35 @@ for (const [label, makeConfig] of CONFIGS) {
       }
     });
 
+    test('each threshold line sits on the series its alert rule reads (gen-alerts\' rules), over the same window', () => {
+      const rules = buildRules(config, readAlertTemplates());
+      assert.ok(rules.length > 0);
+      const overview = dashboards[0][1];
+      for (const { instance, rule } of rules) {
+        const key = instance.def.key;
+        const wanted = seriesOf(rule.expr);
+        const windows = new Set([...rule.expr.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]));
+        assert.deepEqual([...windows], [instance.spec.window], rule.expr);
+        // Overview: the target of this very rule (the default rule first, then one per override).
+        const panel = overview.panels.find((x: Json) => x.title === Object.keys(OVERVIEW_THRESHOLDS).find((t) => OVERVIEW_THRESHOLDS[t] === key));
+        const target = instance.provider === null ? panel.targets[0] : panel.targets.find((t: Json) => t.expr.includes(`provider="${instance.provider}"`));
+        assert.ok(target, `overview: a target for ${rule.alert} ${instance.provider ?? ''}`);
+        const got = seriesOf(substitute(target.expr, SAMPLES)).map((x) => x.replace(/,?provider=~"gemini"/, '').replace('{,', '{'));
+        assert.deepEqual(got, wanted, `overview ${panel.title}: ${target.expr} vs ${rule.expr}`);
+        assertScale(target.expr, key, instance.spec);
+        // Provider dashboards: the rule that applies to the provider, with the provider fixed.
+        config.providers.forEach((provider, i) => {
+          if (!appliesTo(instance, provider)) return;
+          const d = dashboards[i + 1][1];
+          const p = d.panels.find((x: Json) => PROVIDER_THRESHOLDS[x.title] === key);
+          const strip = (x: string) => x.replace(/,?provider(=|!~)"(?:[^"\\]|\\.)*"/g, '').replace('{,', '{');
+          assert.deepEqual(seriesOf(p.targets[0].expr.replace(/\$__rate_interval/g, '1m')).map(strip), wanted.map(strip), `${d.title} ${p.title}`);
+          assert.deepEqual(redLine(p.fieldConfig.defaults.thresholds), expectedLine(key, instance.spec), `${d.title} ${p.title}`);
+          assertScale(p.targets[0].expr, key, instance.spec);
+        });
+      }
+    });
+
     test('provisioning.yaml: apiVersion 1, one file provider pointing at the output directory, the config\'s folder', () => {
       const doc = parseYaml(files.get('provisioning.yaml')!);
       assert.equal(doc.apiVersion, 1);
@@ -448,6 +477,18 @@ for (const [label, makeConfig] of CONFIGS) {
       for (const [name, text] of files) assert.equal(again.get(name), text, name);
     });
   });
+}
+
+/** The series an expression reads: each selector as metric{matchers sorted}, `\x24` read back as `$`, sorted. */
+function seriesOf(expr: string): string[] {
+  const { tree, text } = parsePromQL(expr);
+  const out = new Set<string>();
+  for (const v of nodes(tree, 'VectorSelector')) {
+    const metric = text(v.getChild('Identifier')!);
+    const matchers = nodes(v, 'UnquotedLabelMatcher').map((m) => text(m).replace(/^\s*(\w+)\s*(=~|!~|!=|=)\s*/, '$1$2').replace(/\\x24/g, '$')).sort();
+    out.add(`${metric}{${matchers.join(',')}}`);
+  }
+  return [...out].sort();
 }
 
 /** A per-window alert is plotted as rate × window seconds (the count per alert window); a rate alert as the rate. */
@@ -548,10 +589,14 @@ describe('--templates', () => {
     return text.slice(0, text.indexOf(needle)).split('\n').length;
   }
 
-  test('a user copy is used', () => {
+  test('a user copy is used: of templates/dashboards/, or of the whole templates/ as gen-alerts takes it', () => {
     const d = copyWith((t) => t.replace('"LLM errors: overview"', '"Our LLM errors"'));
     const overview = JSON.parse(generate(defaultConfig(), { templatesDir: d }).get('overview.json')!);
     assert.equal(overview.title, 'Our LLM errors');
+    const whole = mkdtempSync(join(dir, 'whole-'));
+    cpSync(d, join(whole, 'dashboards'), { recursive: true });
+    assert.equal(JSON.parse(generate(defaultConfig(), { templatesDir: whole }).get('overview.json')!).title, 'Our LLM errors');
+    assert.throws(() => generate(defaultConfig(), { templatesDir: join(dir, 'missing') }), /--templates .*missing: no such directory/);
   });
 
   test('an unknown placeholder is an error naming the file and line', () => {

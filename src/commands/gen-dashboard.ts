@@ -22,7 +22,7 @@ export function registerGenDashboard(program: Command): void {
     .description('write Grafana dashboards (overview.json, provider-<id>.json) and a file-provisioning provisioning.yaml')
     .option('--out <dir>', 'output directory', './dashboards')
     .option('--wrap', 'write the HTTP API shape {"dashboard": ..., "overwrite": true, "folderUid": ...} (no provisioning file)')
-    .option('--templates <dir>', 'use these dashboard templates (a copy of templates/dashboards/) instead of the bundled ones')
+    .option('--templates <dir>', 'use your copy of templates/ (or of templates/dashboards/) instead of the bundled templates')
     .option('--provisioning-path <dir>', 'the output directory as Grafana sees it, for options.path (default: the absolute --out)')
     .option('-q, --quiet', 'do not list the files written');
   addConfigOption(cmd).action((opts: GenDashboardOptions) => {

@@ -1,6 +1,7 @@
 // What gen-dashboard writes: the dashboards (bare models for file provisioning, or the HTTP API shape with
 // --wrap) and the Grafana file-provisioning YAML that points at them.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Config } from '../config/types.js';
@@ -53,9 +54,16 @@ export function provisioningYaml(config: Config, path: string, templatesDir = BU
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
+/** `--templates DIR`: a copy of templates/dashboards/, or of the whole templates/ (as gen-alerts takes it). */
+export function dashboardTemplatesDir(dir?: string): string {
+  if (dir === undefined) return BUNDLED_TEMPLATES;
+  if (!existsSync(dir)) throw new UserError(`--templates ${dir}: no such directory`);
+  return existsSync(join(dir, 'dashboards', 'overview.json')) ? join(dir, 'dashboards') : dir;
+}
+
 /** Every file gen-dashboard writes, in memory: overview.json, provider-<id>.json..., provisioning.yaml (not with wrap). */
 export function dashboardFiles(config: Config, out: DashboardOutput): OutputFile[] {
-  const templatesDir = out.templatesDir ?? BUNDLED_TEMPLATES;
+  const templatesDir = dashboardTemplatesDir(out.templatesDir);
   const files = buildDashboards(config, templatesDir).map(({ name, dashboard }) => ({
     name,
     text: canonicalJson(out.wrap ? { dashboard, folderUid: folderUid(config), overwrite: true } : dashboard),
