@@ -24,6 +24,8 @@ export interface Row {
   retryable: number | null;
   level: string | null;
   source: string; // file:line
+  /** The same event seen in two VT Code artifacts is stored once (see store/store.ts). */
+  dedup?: { key: string; origin: 'debug' | 'archive' | 'trajectory' };
 }
 
 /** Why a record was skipped, with where it was. */

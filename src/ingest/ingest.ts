@@ -182,7 +182,7 @@ async function ingestFile(
   let readLines = 0; // lines and bytes read since the last commit
   let readBytes = 0;
   const commit = () => {
-    const ok = store.commitBatch(state, batch.rows, batch.samples, {
+    const stored = store.commitBatch(state, batch.rows, batch.samples, {
       consumed: offset + readBytes,
       lines: line + readLines,
       size: Number.isFinite(size) ? size : offset + readBytes,
@@ -191,14 +191,14 @@ async function ingestFile(
       skipped: batch.skippedCount,
       blank: batch.blankCount,
     });
-    if (!ok) throw new Conflict();
-    outcome.rowsAdded += batch.rows.length;
-    progress.rows += batch.rows.length;
+    if (stored === null) throw new Conflict();
+    outcome.rowsAdded += stored;
+    progress.rows += stored;
     state = {
       ...state,
       consumed: offset + readBytes,
       lines: line + readLines,
-      records: state.records + batch.rows.length,
+      records: state.records + stored,
       skipped: state.skipped + batch.skippedCount,
     };
     offset += readBytes;

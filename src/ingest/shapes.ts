@@ -26,10 +26,11 @@ export function readValue(value: unknown, file: string, line: number, sink: Reco
   if (isObj(value.metadata) && ('error_logs' in value || 'messages' in value || 'transcript' in value)) {
     return readArchive(value, file, line, sink);
   }
+  const fromDebugLog = value.__origin === 'debug'; // a line of VT Code's text debug log (textlog.ts)
   if (typeof value.kind === 'string' && !('level' in value) && !('fields' in value) && !('provider' in value)) {
-    return readTrajectory(value, file, line, sink);
+    return readTrajectory(value, file, line, fromDebugLog ? 'debug' : 'trajectory', sink);
   }
-  readRecord(value, { file, line }, sink);
+  readRecord(value, { file, line, origin: fromDebugLog ? 'debug' : undefined }, sink);
 }
 
 // A session archive: each `error_logs` entry is a record, with provider and model from `metadata`.
@@ -37,7 +38,7 @@ function readArchive(doc: Obj, file: string, line: number, sink: RecordSink): vo
   const logs = Array.isArray(doc.error_logs) ? doc.error_logs : [];
   if (logs.length === 0) return sink.ignored();
   const meta = doc.metadata as Obj;
-  const defaults = { file, line, provider: str(meta.provider), model: str(meta.model) };
+  const defaults: Defaults = { file, line, provider: str(meta.provider), model: str(meta.model), origin: 'archive' };
   for (const entry of logs) {
     if (isObj(entry)) readRecord(entry, defaults, sink);
     else sink.skipped(line, 'not an object');
@@ -45,7 +46,7 @@ function readArchive(doc: Obj, file: string, line: number, sink: RecordSink): vo
 }
 
 // A trajectory line: only `llm_retry_metrics` is about provider errors.
-function readTrajectory(o: Obj, file: string, line: number, sink: RecordSink): void {
+function readTrajectory(o: Obj, file: string, line: number, origin: 'debug' | 'trajectory', sink: RecordSink): void {
   if (o.kind !== 'llm_retry_metrics') return sink.ignored();
   const retries = parseCount(o.retries_used);
   const success = o.success === true || o.success === 'true';
@@ -72,6 +73,8 @@ function readTrajectory(o: Obj, file: string, line: number, sink: RecordSink): v
     retryable: c?.retryable ?? null,
     level: null,
     source: `${file}:${line}`,
+    // The same retry outcome is written to the debug log and to the trajectory.
+    dedup: { key: `outcome|${model}|${parseCount(o.attempts_made)}|${retries}|${success}`, origin },
   });
 }
 
@@ -80,6 +83,7 @@ interface Defaults {
   line: number;
   provider?: string | null;
   model?: string | null;
+  origin?: 'debug' | 'archive'; // VT Code artifacts whose records may repeat each other
 }
 
 /** A flat, tracing-JSON or raw record (or a session archive's `error_logs` entry). */
@@ -163,8 +167,12 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
     retryable: errorType?.retryable ?? null,
     level,
     source: `${d.file}:${d.line}`,
+    // A debug-log line and the session archive's error_logs entry for it: same event, provider, message.
+    dedup: d.origin && message !== null ? { key: `message|${event.kind}|${provider}|${dedupText(message)}`, origin: d.origin } : undefined,
   });
 }
+
+const dedupText = (m: string) => m.slice(0, 300).toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** The event: an explicit `event` field naming one of the five, then a phrase in any message. */
 function eventOf(field: string | null, messages: string[], hasFinalError: boolean): { kind: EventKind; named: boolean } {

@@ -18,8 +18,11 @@ export const MIGRATIONS: string[] = [
      outcome TEXT,
      retryable INTEGER,
      level TEXT,
-     source TEXT
+     source TEXT,
+     dedup_key TEXT,    -- VT Code artifacts: what identifies the event across debug log, archive, trajectory
+     dedup_origin TEXT  -- which of those it came from
    );
+   CREATE INDEX error_logs_dedup ON error_logs (dedup_key) WHERE dedup_key IS NOT NULL;
    CREATE TABLE ingested_files (
      id INTEGER PRIMARY KEY,
      path TEXT NOT NULL,

@@ -42,6 +42,7 @@ const ROWS_PER_INSERT = 64;
 export class Store {
   private insertMany?: Database.Statement;
   private insertOne?: Database.Statement;
+  private findTwin?: Database.Statement;
   private tempDir: string | null = null;
 
   private constructor(
@@ -152,12 +153,13 @@ export class Store {
 
   /**
    * Store a batch of rows read from `file` between its recorded offset and `progress.consumed`,
-   * atomically with the new offset. Returns false, storing nothing, when another process moved the
-   * file's offset meanwhile (the caller reads on from the new offset).
+   * atomically with the new offset. Returns the rows stored (duplicates of an event already stored
+   * from another VT Code artifact are counted as ignored instead), or null, storing nothing, when
+   * another process moved the file's offset meanwhile (the caller reads on from the new offset).
    */
-  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): boolean {
+  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null {
     return this.db
-      .transaction((): boolean => {
+      .transaction((): number | null => {
         const moved = this.db
           .prepare(
             `UPDATE ingested_files SET consumed = ?, lines = ?, size = ?, records = records + ?, ignored = ignored + ?,
@@ -168,28 +170,56 @@ export class Store {
             progress.consumed, progress.lines, progress.size, progress.records, progress.ignored, progress.skipped,
             progress.blank, new Date().toISOString(), file.id, file.consumed, file.lines,
           );
-        if (moved.changes === 0) return false;
-        this.insertRows(rows);
+        if (moved.changes === 0) return null;
+        const duplicates = this.insertRows(rows);
+        if (duplicates > 0) {
+          this.db.prepare('UPDATE ingested_files SET records = records - ?, ignored = ignored + ? WHERE id = ?').run(duplicates, duplicates, file.id);
+        }
         const room = Math.max(0, MAX_SAMPLES_PER_FILE - file.skipped);
         const addSample = this.db.prepare('INSERT INTO skipped_samples (file_id, line, reason) VALUES (?, ?, ?)');
         for (const s of samples.slice(0, room)) addSample.run(file.id, s.line, s.reason);
-        return true;
+        return rows.length - duplicates;
       })
       .immediate();
   }
 
-  private insertRows(rows: Row[]): void {
-    const placeholders = (n: number) => Array(n).fill(`(${COLUMNS.map(() => '?').join(',')})`).join(',');
-    this.insertMany ??= this.db.prepare(`INSERT INTO error_logs (${COLUMNS.join(',')}) VALUES ${placeholders(ROWS_PER_INSERT)}`);
-    this.insertOne ??= this.db.prepare(`INSERT INTO error_logs (${COLUMNS.join(',')}) VALUES ${placeholders(1)}`);
-    let i = 0;
-    const values: unknown[] = new Array(ROWS_PER_INSERT * COLUMNS.length);
-    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
-      let k = 0;
-      for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const c of COLUMNS) values[k++] = rows[r][c];
-      this.insertMany.run(values);
+  /** Insert rows in multi-row statements; returns how many were duplicates and left out. */
+  private insertRows(rows: Row[]): number {
+    const placeholders = (n: number) => Array(n).fill(`(${COLUMNS.map(() => '?').join(',')},?,?)`).join(',');
+    const insert = (n: number) => `INSERT INTO error_logs (${COLUMNS.join(',')},dedup_key,dedup_origin) VALUES ${placeholders(n)}`;
+    this.insertMany ??= this.db.prepare(insert(ROWS_PER_INSERT));
+    this.insertOne ??= this.db.prepare(insert(1));
+    // An event already stored from another artifact within a second either side.
+    this.findTwin ??= this.db.prepare(
+      'SELECT 1 FROM error_logs WHERE dedup_key = ? AND dedup_origin <> ? AND timestamp BETWEEN ? AND ? LIMIT 1',
+    );
+    const width = COLUMNS.length + 2;
+    const values: unknown[] = new Array(ROWS_PER_INSERT * width);
+    let queued = 0;
+    let duplicates = 0;
+    const flush = () => {
+      if (queued === ROWS_PER_INSERT) this.insertMany!.run(values);
+      else for (let r = 0; r < queued; r++) this.insertOne!.run(values.slice(r * width, (r + 1) * width));
+      queued = 0;
+    };
+    for (const row of rows) {
+      if (row.dedup) {
+        flush(); // so that the lookup sees every row before this one
+        const t = Date.parse(row.timestamp);
+        const twin = this.findTwin.get(row.dedup.key, row.dedup.origin, new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString());
+        if (twin) {
+          duplicates++;
+          continue;
+        }
+      }
+      let k = queued * width;
+      for (const c of COLUMNS) values[k++] = row[c];
+      values[k++] = row.dedup?.key ?? null;
+      values[k] = row.dedup?.origin ?? null;
+      if (++queued === ROWS_PER_INSERT) flush();
     }
-    for (; i < rows.length; i++) this.insertOne.run(COLUMNS.map((c) => rows[i][c]));
+    flush();
+    return duplicates;
   }
 
   /** The bookkeeping rows of the given file ids. */
