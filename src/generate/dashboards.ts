@@ -26,11 +26,11 @@ import type {
   AnnotationQuery, Dashboard, DashboardLink, DataSourceRef, FieldConfigSource, Panel, RowPanel,
   ThresholdsConfig, VariableModel,
 } from '@grafana/schema';
-import { ALERT_KEYS, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
-import { alertDef, byCodePoint, effectiveSpec, isOverridden, quoteRegex } from './alerts.js';
 import { parseDurationSeconds } from '../config/duration.js';
 import { formatMatchers, parseSelector, promqlString as quote } from '../config/selector.js';
+import { ALERT_KEYS, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { alertDef, byCodePoint, effectiveSpec, isOverridden, quoteRegex } from './alerts.js';
 import { fill, type TemplateValue } from './template.js';
 import { dashboardUid } from './uid.js';
 
