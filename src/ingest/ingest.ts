@@ -8,6 +8,7 @@ import type { FileState, Store } from '../store/store.js';
 import { Framer, type FrameSink } from './framer.js';
 import { splitLines } from './lines.js';
 import { readValue, type RecordSink } from './shapes.js';
+import { parseTextLine } from './textlog.js';
 import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from './sources.js';
 
 const FINGERPRINT_BYTES = 1024;
@@ -108,6 +109,13 @@ class FileBatch implements FrameSink, RecordSink {
 
   value(value: unknown, line: number): void {
     readValue(value, this.file, line, this);
+  }
+  /** A line of VT Code's text debug log. */
+  text(line: string, lineNo: number): boolean {
+    const record = parseTextLine(line);
+    if (record === null) return false;
+    readValue(record, this.file, lineNo, this);
+    return true;
   }
   row(row: Row): void {
     this.rows.push(row);
@@ -216,6 +224,11 @@ async function ingestFile(
         batch.skipped(line + readLines, 'line too long');
       } else {
         // The last line, with no line break: a line still being written is read next time, complete.
+        // Into a kept store, a text line is always left for next time: cut short, it may still parse.
+        if (!store.temporary && batch.framer.idle && !/^\s*[{[]/.test(chunk.line)) {
+          progress.bytes += chunk.bytes;
+          continue;
+        }
         const wasIdle = batch.framer.idle;
         const before = { rows: batch.rows.length, skipped: batch.skippedCount, samples: batch.samples.length };
         batch.framer.line(chunk.line, line + readLines + 1);

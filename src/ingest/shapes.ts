@@ -168,7 +168,8 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
     level,
     source: `${d.file}:${d.line}`,
     // A debug-log line and the session archive's error_logs entry for it: same event, provider, message.
-    dedup: d.origin && message !== null ? { key: `message|${event.kind}|${provider}|${dedupText(message)}`, origin: d.origin } : undefined,
+    // (The debug line often names no provider: the tracing target is what both carry.)
+    dedup: d.origin && message !== null ? { key: `message|${event.kind}|${str(get(FIELDS.target)) ?? ''}|${dedupText(message)}`, origin: d.origin } : undefined,
   });
 }
 

@@ -43,6 +43,7 @@ export class Store {
   private insertMany?: Database.Statement;
   private insertOne?: Database.Statement;
   private findTwin?: Database.Statement;
+  private fillTwin?: Database.Statement;
   private tempDir: string | null = null;
 
   private constructor(
@@ -191,7 +192,15 @@ export class Store {
     this.insertOne ??= this.db.prepare(insert(1));
     // An event already stored from another artifact within a second either side.
     this.findTwin ??= this.db.prepare(
-      'SELECT 1 FROM error_logs WHERE dedup_key = ? AND dedup_origin <> ? AND timestamp BETWEEN ? AND ? LIMIT 1',
+      'SELECT id FROM error_logs WHERE dedup_key = ? AND dedup_origin <> ? AND timestamp BETWEEN ? AND ? LIMIT 1',
+    );
+    // The twin keeps its own values and takes what it lacks from the other artifact (a trajectory's
+    // last_error, an archive's provider for a debug-log line that named none).
+    this.fillTwin ??= this.db.prepare(
+      `UPDATE error_logs SET provider = CASE WHEN provider = 'unknown' THEN ? ELSE provider END, model = coalesce(model, ?),
+         error_type = coalesce(error_type, ?), error_subtype = coalesce(error_subtype, ?), status_code = coalesce(status_code, ?),
+         error_message = coalesce(error_message, ?), retry_count = coalesce(retry_count, ?), retryable = coalesce(retryable, ?)
+       WHERE id = ?`,
     );
     const width = COLUMNS.length + 2;
     const values: unknown[] = new Array(ROWS_PER_INSERT * width);
@@ -206,8 +215,12 @@ export class Store {
       if (row.dedup) {
         flush(); // so that the lookup sees every row before this one
         const t = Date.parse(row.timestamp);
-        const twin = this.findTwin.get(row.dedup.key, row.dedup.origin, new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString());
+        const twin = this.findTwin.get(row.dedup.key, row.dedup.origin, new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString()) as
+          | { id: number }
+          | undefined;
         if (twin) {
+          const r = row;
+          this.fillTwin!.run(r.provider, r.model, r.error_type, r.error_subtype, r.status_code, r.error_message, r.retry_count, r.retryable, twin.id);
           duplicates++;
           continue;
         }
