@@ -8,8 +8,9 @@ import { renderJson, renderSections, type Section } from '../render/index.js';
 import { Store } from '../store/store.js';
 import { addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
 import { runIngest } from './ingest-run.js';
+import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
-interface AnalyzeOptions extends CommonOptions {
+interface AnalyzeOptions extends CommonOptions, InputOptions {
   db?: string;
   since?: string;
   until?: string;
@@ -25,12 +26,13 @@ export function registerAnalyze(program: Command): void {
     .argument('[paths...]', 'files, directories, glob patterns, or - for stdin');
   addOutputOptions(cmd);
   addTimeOptions(cmd);
+  addInputOptions(cmd);
   addFilterOptions(cmd)
     .option('--db <file>', 'keep the store in this SQLite file (incremental: a re-run reads only what is new)')
     .option('--strict', 'exit 2 at the first malformed record')
-    .action(async (paths: string[], opts: AnalyzeOptions) => {
-      if (paths.length === 0) throw new UserError('analyze: no paths given (try: vtcode-errors analyze logs/)');
+    .action(async (given: string[], opts: AnalyzeOptions) => {
       const filter = rowFilter(opts);
+      const paths = await inputPaths('analyze', given, opts);
       const store = Store.open(opts.db ?? null);
       try {
         const ingest = await runIngest(paths, store, opts);
@@ -42,7 +44,7 @@ export function registerAnalyze(program: Command): void {
         store.close();
       }
     });
-  withExample(cmd, 'vtcode-errors analyze logs/ --since 24h --provider gemini', 'vtcode-errors analyze app.jsonl.gz --format json > report.json');
+  withExample(cmd, 'vtcode-errors analyze logs/ --since 24h --provider gemini', 'vtcode-errors analyze --vtcode', 'vtcode-errors analyze app.jsonl.gz --format json > report.json');
 }
 
 export function addFilterOptions(cmd: Command): Command {

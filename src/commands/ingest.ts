@@ -4,17 +4,18 @@ import { renderJson, renderSections } from '../render/index.js';
 import { Store } from '../store/store.js';
 import { addOutputOptions, useColor, withExample, type CommonOptions } from './common.js';
 import { runIngest } from './ingest-run.js';
-import { UserError } from '../model.js';
+import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
 export function registerIngest(program: Command): void {
   const cmd = program
     .command('ingest')
     .description('read logs into a SQLite store (a re-run adds only what is new)')
-    .argument('<paths...>', 'files, directories, glob patterns, or - for stdin')
+    .argument('[paths...]', 'files, directories, glob patterns, or - for stdin')
     .requiredOption('--db <file>', 'the SQLite store to create or add to')
     .option('--strict', 'exit 2 at the first malformed record');
-  addOutputOptions(cmd).action(async (paths: string[], opts: CommonOptions & { db: string }) => {
-    if (paths.length === 0) throw new UserError('ingest: no paths given');
+  addInputOptions(cmd);
+  addOutputOptions(cmd).action(async (given: string[], opts: CommonOptions & InputOptions & { db: string }) => {
+    const paths = await inputPaths('ingest', given, opts);
     const store = Store.open(opts.db);
     try {
       const r = await runIngest(paths, store, opts);

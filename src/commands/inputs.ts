@@ -1,0 +1,44 @@
+// Which paths a command reads: those given, plus VT Code's own directories with --vtcode.
+import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { vtcodeFiles, vtcodeLocations } from '../ingest/vtcode-dirs.js';
+import { UserError } from '../model.js';
+
+export interface InputOptions {
+  vtcode?: boolean;
+  workspace?: string;
+  quiet?: boolean;
+}
+
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--vtcode', "also read VT Code's own files: its sessions directory, legacy ~/.vtcode, and the workspace's trajectories")
+    .option('--workspace <dir>', 'with --vtcode: the workspace whose .vtcode/logs to read (default: the current directory)');
+}
+
+function locations(opts: InputOptions) {
+  return vtcodeLocations({
+    env: process.env,
+    home: process.env.HOME || homedir(),
+    platform: process.platform,
+    workspace: opts.workspace ?? process.cwd(),
+  });
+}
+
+/** The paths to read; with --vtcode, says on stderr which directories it found. */
+export async function inputPaths(command: string, paths: string[], opts: InputOptions): Promise<string[]> {
+  if (!opts.vtcode) {
+    if (paths.length > 0) return paths;
+    const found = locations(opts);
+    const where = found.length ? found.map((l) => `  ${l.path}  (${l.why})`).join('\n') : '  (none of VT Code\'s directories exist here)';
+    throw new UserError(
+      `${command}: no paths given. Name files or directories, or add --vtcode to read VT Code's own files:\n${where}`,
+    );
+  }
+  const found = locations(opts);
+  if (!opts.quiet) {
+    for (const l of found) process.stderr.write(`reading ${l.path} (${l.why})\n`);
+    if (found.length === 0) process.stderr.write("vtcode-errors: none of VT Code's directories exist here\n");
+  }
+  return [...paths, ...(await vtcodeFiles(found))];
+}
