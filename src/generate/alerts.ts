@@ -299,6 +299,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Every rule of the config, filled from the templates. */
 export function buildRules(config: Config, templates: AlertTemplates): Array<{ instance: RuleInstance; rule: Rule }> {
-  return ruleInstances(config).map((instance) => ({ instance, rule: buildRule(config, instance, templates) }));
+  const instances = ruleInstances(config);
+  // A disabled alert's template is checked too, so that enabling it later cannot surface a broken template.
+  for (const def of ALERTS) {
+    if (!instances.some((i) => i.def === def)) buildRule(config, { def, spec: config.alerts[def.key], provider: null, excluded: [] }, templates);
+  }
+  return instances.map((instance) => ({ instance, rule: buildRule(config, instance, templates) }));
 }
 
