@@ -16,7 +16,7 @@ import { labelSamples } from './label-samples.js';
 import { simulate, type FiringAlert, type SimCounter, type SimSetup } from './promsim.js';
 import { promqlString } from '../config/selector.js';
 
-const MAX_SAMPLES = 100_000; // per series; promtool keeps them all in memory
+const MAX_SAMPLES = 50_000; // per series: promtool keeps them all and evaluates every step
 
 interface Built {
   instance: RuleInstance;

@@ -14,6 +14,14 @@ export interface SimCounter {
   step: number;
 }
 
+const expanded = new Map<string, number[]>();
+function series(step: number, n: number): number[] {
+  const key = `${step}x${n}`;
+  let v = expanded.get(key);
+  if (!v) expanded.set(key, (v = expandSeries(step, n)));
+  return v;
+}
+
 /** promtool's expansion of `0+<step>x<n>`: n+1 values, each the previous plus step. */
 export function expandSeries(step: number, n: number): number[] {
   const out = [0];
@@ -29,10 +37,8 @@ export function expandSeries(step: number, n: number): number[] {
 export function extrapolatedRate(values: number[], intervalMs: number, tMs: number, windowMs: number, isRate: boolean): number | null {
   const startMs = tMs - windowMs;
   const pts: Array<[number, number]> = [];
-  for (let i = 0; i < values.length; i++) {
-    const ts = i * intervalMs;
-    if (ts >= startMs && ts <= tMs) pts.push([ts, values[i]]);
-  }
+  const last = Math.min(Math.floor(tMs / intervalMs), values.length - 1);
+  for (let i = Math.max(Math.ceil(startMs / intervalMs), 0); i <= last; i++) pts.push([i * intervalMs, values[i]]);
   if (pts.length < 2) return null;
   let result = pts[pts.length - 1][1] - pts[0][1];
   let prev = pts[0][1];
@@ -71,7 +77,7 @@ export function ruleValue(rule: RuleInstance, provider: string, counters: SimCou
     let sum: number | null = null;
     for (const c of counters) {
       if (c.provider !== provider || c.counter !== idx) continue;
-      const v = extrapolatedRate(expandSeries(c.step, setup.samples), setup.intervalMs, tMs, w, rule.def.kind === 'rate');
+      const v = extrapolatedRate(series(c.step, setup.samples), setup.intervalMs, tMs, w, rule.def.kind === 'rate');
       if (v !== null) sum = sum === null ? v : sum + v;
     }
     return sum;
