@@ -104,6 +104,10 @@ describe('loadConfig', () => {
     assert.deepEqual(c.grafana, { url: 'https://grafana.example.com', folder: 'LLM' });
   });
 
+  it('reads `for: 0` (a YAML number) as a zero duration, as Prometheus does', () => {
+    assert.equal(parseConfig('alerts:\n  high_error_rate: { for: 0 }\n', F).alerts.high_error_rate.for, '0s');
+  });
+
   it('keeps provider ids with quotes, braces and newlines as data', () => {
     const c = parseConfig(`providers: ['a"}) or vector(1) #', "multi\\nline"]\nalerts:\n  overrides:\n    'a"}) or vector(1) #': { auth_failures: { enabled: false } }\n`, F);
     assert.deepEqual(c.providers, ['a"}) or vector(1) #', 'multi\nline']);
@@ -121,7 +125,7 @@ describe('config errors name the key and its line', () => {
     ['malformed window', 'alerts:\n  high_error_rate:\n    window: 5 minutes\n', 'alerts.high_error_rate.window: expected a Prometheus duration above zero such as 1m, 90s or 1h30m (vtcode-errors.yaml:3)'],
     ['units out of order', 'alerts:\n  high_error_rate:\n    window: 30m1h\n', 'alerts.high_error_rate.window: expected a Prometheus duration above zero such as 1m, 90s or 1h30m (vtcode-errors.yaml:3)'],
     ['zero window', 'alerts:\n  high_error_rate:\n    window: 0m\n', 'alerts.high_error_rate.window: expected a Prometheus duration above zero such as 1m, 90s or 1h30m (vtcode-errors.yaml:3)'],
-    ['for as a number', 'alerts:\n  high_error_rate:\n    for: 5\n', 'alerts.high_error_rate.for: expected a Prometheus duration such as 5m, 90s, 1h30m or 0m (vtcode-errors.yaml:3)'],
+    ['for as a number other than 0', 'alerts:\n  high_error_rate:\n    for: 5\n', 'alerts.high_error_rate.for: expected a Prometheus duration such as 5m, 90s, 1h30m or 0m (vtcode-errors.yaml:3)'],
     ['fractional duration', 'evaluation_interval: 1.5m\n', 'evaluation_interval: expected a Prometheus duration above zero such as 1m, 90s or 1h30m (vtcode-errors.yaml:1)'],
     ['bad severity', 'alerts:\n  auth_failures:\n    severity: "very bad"\n', 'alerts.auth_failures.severity: expected a severity such as critical, warning or info (letters, digits, _ . -) (vtcode-errors.yaml:3)'],
     ['enabled as yes', 'alerts:\n  auth_failures:\n    enabled: yes\n', 'alerts.auth_failures.enabled: expected true or false (vtcode-errors.yaml:3)'],

@@ -148,6 +148,8 @@ function readProviderList(w: Walker, path: string, node: MaybeNode, keyNode: Nod
 
 function readDuration(w: Walker, path: string, node: MaybeNode, keyNode: Node, zeroOk: boolean): string | undefined {
   const v = w.scalar(node);
+  // `for: 0` is a YAML number, and Prometheus reads it as a zero duration; so do we.
+  if (zeroOk && v === 0) return '0s';
   const ms = typeof v === 'string' ? tryParseDurationMs(v) : null;
   if (ms === null || (!zeroOk && ms === 0)) {
     const what = zeroOk ? 'a Prometheus duration such as 5m, 90s, 1h30m or 0m' : 'a Prometheus duration above zero such as 1m, 90s or 1h30m';
