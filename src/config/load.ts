@@ -9,9 +9,12 @@ export const DEFAULT_CONFIG_PATH = 'vtcode-errors.yaml';
 
 /** A config that does not load: every problem found, one per line, each naming its key and line. */
 export class ConfigError extends UserError {
-  constructor(readonly file: string, readonly issues: ConfigIssue[]) {
-    super([...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map((i) => `${i.path ? `${i.path}: ` : ''}${i.message} (${i.line === null ? file : `${file}:${i.line}`})`).join('\n'));
+  readonly issues: ConfigIssue[];
+  constructor(readonly file: string, issues: ConfigIssue[]) {
+    const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    super(sorted.map((i) => `${i.path ? `${i.path}: ` : ''}${i.message} (${i.line === null ? file : `${file}:${i.line}`})`).join('\n'));
     this.name = 'ConfigError';
+    this.issues = sorted;
   }
 }
 

@@ -52,7 +52,8 @@ function testsFor(config: Config, target: Built, family: Built[], eiMs: number):
   const provider = instance.provider ?? defaultScopeProvider(config, instance);
   const w = windowMs(instance) / 1000;
   const scope = instance.provider === null ? `default rule (${provider})` : `override for ${provider}`;
-  const groupFor = (name: string, counters: SimCounter[], checkTimes: (sim: Map<number, FiringAlert[]>) => number[]) => {
+  // A test group: the counters, and what promtool must report at the given evaluation times (per the model).
+  const groupFor = (name: string, counters: SimCounter[]) => {
     const providers = [...new Set(counters.map((c) => c.provider))];
     const sim = simulate(rules, providers, counters, setup, eiMs, forMs, untilMs);
     return {
@@ -67,7 +68,6 @@ function testsFor(config: Config, target: Built, family: Built[], eiMs: number):
           exp_alerts: (sim.get(t) ?? []).map((a) => expected(a, family)),
         })),
       }),
-      checkTimes,
     };
   };
   const perSecond = (eventsPerWindow: number) => eventsPerWindow / w;
@@ -83,7 +83,7 @@ function testsFor(config: Config, target: Built, family: Built[], eiMs: number):
       // The default rule's test also feeds every provider it excludes, at the same rate: they must not
       // get a second alert from it (only their own override may fire).
       if (instance.provider === null) for (const o of instance.excluded) counters.push({ provider: o, counter: 0, step: step(perSecond(above)) });
-      const g = groupFor(`${def.name} ${scope}: ${valueText(def.kind, above, instance)} fires once for ${instance.spec.for} has passed`, counters, () => []);
+      const g = groupFor(`${def.name} ${scope}: ${valueText(def.kind, above, instance)} fires once for ${instance.spec.for} has passed`, counters);
       const fireAt = firstFiring(g.sim, instance, provider);
       if (fireAt === null) {
         if (above > Math.floor(te) + 3) throw new Error(`internal: no firing test for ${def.name} ${scope}`);
@@ -93,7 +93,7 @@ function testsFor(config: Config, target: Built, family: Built[], eiMs: number):
       break;
     }
     const below = Math.max(Math.ceil(te) - 1, 0);
-    const g = groupFor(`${def.name} ${scope}: ${valueText(def.kind, below, instance)} stays silent`, [{ provider, counter: 0, step: step(perSecond(below)) }], () => []);
+    const g = groupFor(`${def.name} ${scope}: ${valueText(def.kind, below, instance)} stays silent`, [{ provider, counter: 0, step: step(perSecond(below)) }]);
     if (firstFiring(g.sim, instance, provider) !== null) throw new Error(`internal: silent test fires for ${def.name} ${scope}`);
     out.push(g.group([ceilEi(windowMs(instance)) + ceilEi(forMs(instance)), untilMs]));
     return out.map((g) => ({ ...(g as object), name: `${(g as { name: string }).name}${desc}` }));
@@ -108,16 +108,16 @@ function testsFor(config: Config, target: Built, family: Built[], eiMs: number):
     ...(failed > 0 ? [{ provider, counter: 1, step: step(perSecond(failed)) }] : []),
   ];
   const low = Math.ceil(tn) - 1;
-  const fire = groupFor(`${def.name} ${scope}: ${low} of ${n} recovered fires once for ${instance.spec.for} has passed`, ratioCounters(low, n - low), () => []);
+  const fire = groupFor(`${def.name} ${scope}: ${low} of ${n} recovered fires once for ${instance.spec.for} has passed`, ratioCounters(low, n - low));
   const fireAt = firstFiring(fire.sim, instance, provider);
   if (fireAt === null) throw new Error(`internal: no firing test for ${def.name} ${scope}`);
   out.push(fire.group([...(fireAt >= eiMs ? [fireAt - eiMs] : []), fireAt, untilMs]));
   const high = Math.min(Math.floor(tn) + 1, n);
-  const quiet = groupFor(`${def.name} ${scope}: ${high} of ${n} recovered stays silent`, ratioCounters(high, n - high), () => []);
+  const quiet = groupFor(`${def.name} ${scope}: ${high} of ${n} recovered stays silent`, ratioCounters(high, n - high));
   if (firstFiring(quiet.sim, instance, provider) !== null) throw new Error(`internal: silent test fires for ${def.name} ${scope}`);
   out.push(quiet.group([untilMs]));
   if (minEvents > 1) {
-    const guard = groupFor(`${def.name} ${scope}: 0 of ${minEvents - 1} recovered stays silent (fewer than min_events ${minEvents})`, ratioCounters(0, minEvents - 1), () => []);
+    const guard = groupFor(`${def.name} ${scope}: 0 of ${minEvents - 1} recovered stays silent (fewer than min_events ${minEvents})`, ratioCounters(0, minEvents - 1));
     if (firstFiring(guard.sim, instance, provider) !== null) throw new Error(`internal: min_events test fires for ${def.name} ${scope}`);
     out.push(guard.group([untilMs]));
   }
