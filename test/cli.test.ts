@@ -324,6 +324,15 @@ describe('exit codes', () => {
   });
   test('analyze: no paths -> 2', () => assert.equal(run(['analyze']).code, 2));
   test('ingest: no --db -> 2', () => assert.equal(run(['ingest', data]).code, 2));
+  test('--db that is not a database -> 2, one line, the file untouched; --db in a missing directory -> 2', () => {
+    const d = tmpDir();
+    const notDb = writeFixture(d, 'notes.jsonl', jsonl(DATA.slice(0, 3)));
+    const before = readFileSync(notDb);
+    assertOneLineError(run(['analyze', data, '--db', notDb]), 'notes.jsonl');
+    assertOneLineError(run(['sql', '--db', notDb, 'SELECT 1']), 'notes.jsonl');
+    assert.ok(readFileSync(notDb).equals(before), 'the file was changed');
+    assertOneLineError(run(['ingest', data, '--db', join(d, 'no', 'such', 'dir', 's.db')]));
+  });
   test('unknown --format -> 2', () => {
     assert.equal(run(['analyze', data, '--format', 'xml']).code, 2);
   });

@@ -104,9 +104,13 @@ describe('planted secrets', () => {
     for (const [where, text] of outputs) assertClean(where, text);
   });
   test('the auth findings print with the secret replaced in context', () => {
-    const json = JSON.parse(outputs.find(([w]) => w === 'analyze --format json stdout')![1]) as { auth_failures: Array<{ message: string }> };
+    const json = JSON.parse(outputs.find(([w]) => w === 'analyze --format json stdout')![1]) as { auth_failures: Array<{ provider: string; message: string; count: number }> };
     const messages = json.auth_failures.map((a) => a.message);
-    assert.ok(messages.includes('Incorrect API key provided: [REDACTED]. You can find your API key at https://platform.openai.com/account/api-keys.'), messages.join('\n'));
+    // the same message with three different keys (sk-, sk-proj- in a body, and the gzipped copy): one group
+    assert.deepEqual(
+      json.auth_failures.filter((a) => a.message === 'Incorrect API key provided: [REDACTED]. You can find your API key at https://platform.openai.com/account/api-keys.'),
+      [{ provider: 'openai', message: 'Incorrect API key provided: [REDACTED]. You can find your API key at https://platform.openai.com/account/api-keys.', count: 3 }],
+    );
     assert.ok(messages.some((m) => m === 'Authorization: Bearer [REDACTED] was rejected'), messages.join('\n'));
     assert.ok(messages.some((m) => m.includes('?key=[REDACTED]')), messages.join('\n'));
     assert.ok(messages.some((m) => m.includes('?api_key=[REDACTED]&stream=true')), messages.join('\n'));
