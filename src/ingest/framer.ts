@@ -82,8 +82,9 @@ export class Framer {
 
   private emit(value: unknown, lineNo: number, fromLine: boolean): void {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return this.sink.value(value, lineNo);
-    if (fromLine && Array.isArray(value) && value.every(isRecordObject)) {
-      for (const v of value) this.sink.value(v, lineNo);
+    // A top-level array on one line: every element is a record (or skipped, if not an object).
+    if (fromLine && Array.isArray(value)) {
+      for (const v of value) this.emit(v, lineNo, false);
       return;
     }
     this.sink.skipped(lineNo, 'not an object');

@@ -1,7 +1,9 @@
 // The SQLite store: opening (with the right pragmas for a fresh bulk load or a shared, existing file),
 // migrations, and the two writes ingest makes: claim a file, commit a batch of its rows.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError, type Row } from '../model.js';
@@ -129,11 +131,14 @@ export class Store {
         for (const f of byPath) {
           if (f.fp_len <= fpLen && prefixHash(f.fp_len) === f.fingerprint && f.consumed <= size) return f;
         }
+        // A file read before under another path counts as moved there (rotated, renamed) only when
+        // that path no longer holds it: two copies of one file are two files.
         const lengths = this.db.prepare('SELECT DISTINCT fp_len FROM ingested_files WHERE fp_len <= ?').pluck().all(fpLen) as number[];
         for (const len of lengths) {
-          const moved = this.db
+          const candidates = this.db
             .prepare('SELECT * FROM ingested_files WHERE fingerprint = ? AND fp_len = ? AND consumed <= ? ORDER BY consumed DESC')
-            .get(prefixHash(len), len, size) as FileState | undefined;
+            .all(prefixHash(len), len, size) as FileState[];
+          const moved = candidates.find((f) => f.path !== path && !stillHolds(f));
           if (moved) {
             this.db.prepare('UPDATE ingested_files SET path = ? WHERE id = ?').run(path, moved.id);
             return { ...moved, path };
@@ -248,6 +253,25 @@ export class Store {
       reason: string;
     }>;
   }
+}
+
+/** Does the file at f.path still start with the content f was fingerprinted by? */
+function stillHolds(f: FileState): boolean {
+  if (f.path === '-') return false;
+  let head: Buffer;
+  try {
+    const fd = openSync(f.path, 'r');
+    try {
+      head = Buffer.alloc(64 * 1024);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return false;
+  }
+  return head.length >= f.fp_len && createHash('sha1').update(head.subarray(0, f.fp_len)).digest('hex') === f.fingerprint;
 }
 
 function migrate(db: Database.Database): void {

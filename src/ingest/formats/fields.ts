@@ -3,7 +3,7 @@
 export const FIELDS = {
   time: ['timestamp', 'ts', 'time', '@timestamp'],
   status: ['status_code', 'status', 'http_status'],
-  message: ['error_message', 'message', 'msg', 'error'],
+  message: ['error_message', 'message', 'error', 'msg'],
   body: ['body', 'response_body'],
   provider: ['provider'],
   model: ['model'],
