@@ -76,8 +76,16 @@ export class Framer {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    if (p.kind === 'doc') return this.sink.skipped(p.startLine, 'truncated JSON document');
+    if (p.kind === 'doc') return this.notADocument(p);
     if (p.elementStarted) this.finishElement(p, true);
+  }
+
+  // Lines that looked like the start of a document but never made one: each is a line of its own,
+  // skipped (the first) or read again (the rest).
+  private notADocument(p: Pending): void {
+    this.sink.skipped(p.startLine, p.tooLarge ? 'JSON document too large' : 'invalid JSON');
+    if (p.tooLarge) return;
+    for (let i = 1; i < p.parts.length; i++) this.line(p.parts[i], p.startLine + i);
   }
 
   private emit(value: unknown, lineNo: number, fromLine: boolean): void {
@@ -119,7 +127,7 @@ export class Framer {
     // A complete JSON Lines record at column 0 inside a document: the document was cut short.
     if (p.depth > 0 && text.charCodeAt(0) === OPEN_BRACE && isJsonObject(text)) {
       this.pending = null;
-      this.sink.skipped(p.startLine, 'truncated JSON document');
+      this.notADocument(p);
       return this.line(text, lineNo);
     }
     let closedAt = -1;
@@ -131,12 +139,9 @@ export class Framer {
     this.keep(p, closedAt < 0 ? text : text.slice(0, closedAt + 1));
     if (closedAt < 0) return;
     this.pending = null;
-    if (p.tooLarge) this.sink.skipped(p.startLine, 'JSON document too large');
-    else {
-      const value = tryParse(p.parts.join('\n'));
-      if (value === undefined) this.sink.skipped(p.startLine, 'invalid JSON');
-      else this.emit(value, p.startLine, false);
-    }
+    const value = p.tooLarge ? undefined : tryParse(p.parts.join('\n'));
+    if (value === undefined) return this.notADocument(p);
+    this.emit(value, p.startLine, false);
     this.rest(text, closedAt, lineNo);
   }
 

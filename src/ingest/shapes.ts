@@ -139,7 +139,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   if (ms === null) return sink.skipped(d.line, 'no usable timestamp');
 
   const model = clean(str(get(FIELDS.model))) ?? d.model ?? null;
-  const rawProvider = clean(str(get(FIELDS.provider))) ?? (event.kind === 'fallback' ? clean(str(get(['primary']))) : null) ?? d.provider;
+  const rawProvider = clean(str(get(FIELDS.provider))) ?? d.provider;
   const texts = body !== null ? [...messages, body] : messages;
   const provider = rawProvider ? providerId(rawProvider) : inferProvider(str(get(FIELDS.target)), texts, model);
 

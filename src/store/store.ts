@@ -133,7 +133,7 @@ export class Store {
         }
         // A file read before under another path counts as moved there (rotated, renamed) only when
         // that path no longer holds it: two copies of one file are two files.
-        const lengths = this.db.prepare('SELECT DISTINCT fp_len FROM ingested_files WHERE fp_len <= ?').pluck().all(fpLen) as number[];
+        const lengths = this.db.prepare('SELECT DISTINCT fp_len FROM ingested_files WHERE fp_len > 0 AND fp_len <= ?').pluck().all(fpLen) as number[];
         for (const len of lengths) {
           const candidates = this.db
             .prepare('SELECT * FROM ingested_files WHERE fingerprint = ? AND fp_len = ? AND consumed <= ? ORDER BY consumed DESC')
