@@ -510,7 +510,7 @@ describe('ignored vs skipped', () => {
       '"just a string"', // 5 skipped: not an object
       'thread main panicked at src/main.rs:1:1', // 6 skipped: invalid JSON
       '{"timestamp":"2026-11-20T14:03:11Z","level":"ERROR","provider":"op', // 7 skipped: invalid JSON
-      '[1,2,3]', // 8 skipped: not an object
+      '[1,2,3]', // 8: a top-level array, each element a record: 3 skipped, not an object
       { timestamp: T, level: 'ERROR', provider: 'openai', message: 'request failed' }, // 9 row
       { timestamp: 'yesterday', level: 'ERROR', provider: 'openai', message: 'request failed' }, // 10 skipped
       'null', // 11 skipped: not an object
@@ -521,8 +521,8 @@ describe('ignored vs skipped', () => {
     assert.equal(r.summary.records, 1);
     assert.equal(r.summary.errors, 1);
     assert.equal(r.summary.ignored, 4);
-    assert.equal(r.summary.skipped, 8);
-    assert.deepEqual(r.skipped_samples.map((s) => [s.file, s.line]), [3, 4, 5, 6, 7, 8, 10, 11].map((l) => [file, l]));
+    assert.equal(r.summary.skipped, 10);
+    assert.deepEqual(r.skipped_samples.map((s) => [s.file, s.line]), [3, 4, 5, 6, 7, 8, 8, 8, 10, 11].map((l) => [file, l]));
     const reasons = new Map(r.skipped_samples.map((s) => [s.line, s.reason]));
     for (const l of [4, 5, 8, 11]) assert.equal(reasons.get(l), 'not an object', `line ${l}`);
   });
