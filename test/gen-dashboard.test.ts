@@ -362,9 +362,9 @@ for (const [label, makeConfig] of CONFIGS) {
             assert.ok(sel.startsWith(`${prefix}_`), `${name}: metric of the prefix in ${sel}`);
             for (const w of wanted) assert.ok(sel.includes(w), `${name}: ${sel} lacks ${w}`);
             if (provider) {
-              assert.ok(sel.includes(`provider="${provider}"`) || sel.includes(`primary="${provider}"`), `${name}: ${sel} is about ${provider}`);
+              assert.ok(sel.includes(`provider="${provider}"`), `${name}: ${sel} is about ${provider}`);
             } else {
-              assert.ok(sel.includes('provider=~"gemini"') || sel.includes('primary=~"gemini"'), `${name}: ${sel} follows the provider variable`);
+              assert.ok(sel.includes('provider=~"gemini"'), `${name}: ${sel} follows the provider variable`);
             }
           }
         }

@@ -182,7 +182,6 @@ function globalValues(config: Config, scope: Scope): Record<string, TemplateValu
     selector,
     provider_match: match,
     sel: matchers(`provider${match}`, selector),
-    sel_primary: matchers(`primary${match}`, selector),
     overview_url: `/d/${scope.overviewUid}`,
     runbook_url: config.runbook_base_url ?? '',
     folder: config.grafana.folder,
