@@ -18,11 +18,8 @@ export const MIGRATIONS: string[] = [
      outcome TEXT,
      retryable INTEGER,
      level TEXT,
-     source TEXT,
-     dedup_key TEXT,    -- VT Code artifacts: what identifies the event across debug log, archive, trajectory
-     dedup_origin TEXT  -- which of those it came from
+     source TEXT
    );
-   CREATE INDEX error_logs_dedup ON error_logs (dedup_key) WHERE dedup_key IS NOT NULL;
    CREATE TABLE ingested_files (
      id INTEGER PRIMARY KEY,
      path TEXT NOT NULL,
@@ -45,6 +42,11 @@ export const MIGRATIONS: string[] = [
      reason TEXT NOT NULL
    );
    CREATE INDEX skipped_samples_file ON skipped_samples (file_id, line);`,
+  // 2: the same event read from two VT Code artifacts (debug log, session archive, trajectory) is
+  // stored once: what identifies it, and which artifact it came from.
+  `ALTER TABLE error_logs ADD COLUMN dedup_key TEXT;
+   ALTER TABLE error_logs ADD COLUMN dedup_origin TEXT;
+   CREATE INDEX error_logs_dedup ON error_logs (dedup_key) WHERE dedup_key IS NOT NULL;`,
 ];
 
 // Built after a bulk load (or kept while adding to a store that has them): they serve the analyses,
