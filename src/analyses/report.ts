@@ -1,14 +1,7 @@
-// The pattern analyses of DESIGN.md §5, answered by SQL over the store, and the summary around them.
-import type Database from 'better-sqlite3';
+// The pattern analyses of DESIGN.md §5 and the summary around them, made from cells (cells.ts).
 import type { SkipSample } from '../model.js';
-import type { IngestResult } from '../ingest/ingest.js';
 import { ACTIONS } from './actions.js';
-
-export interface RowFilter {
-  since: string | null; // inclusive, ISO
-  until: string | null; // exclusive, ISO
-  providers: string[]; // empty: all
-}
+import type { Cell } from './cells.js';
 
 export interface Report {
   summary: {
@@ -30,56 +23,86 @@ export interface Report {
   actions: Record<string, string[]>; // for the analyses that have findings
 }
 
+/** What the ingest tells the summary (the rest comes from the rows in range). */
+export interface IngestCounts {
+  files: number;
+  ignored: number;
+  skipped: number;
+  samples: SkipSample[];
+}
+
 export const ANALYSES = ['rate_limit_spikes', 'auth_failures', 'network_errors', 'recovery'] as const;
 
 /** Rounded as a decimal is printed (half away from zero on the stored double). */
 export const round = (x: number, places: number) => Number(x.toFixed(places));
 
-export function buildReport(db: Database.Database, filter: RowFilter, ingest: Pick<IngestResult, 'files' | 'ignored' | 'skipped' | 'samples'>, top = 20): Report {
-  const conds: string[] = [];
-  const params: unknown[] = [];
-  if (filter.since) conds.push('timestamp >= ?'), params.push(filter.since);
-  if (filter.until) conds.push('timestamp < ?'), params.push(filter.until);
-  if (filter.providers.length) conds.push(`provider IN (${filter.providers.map(() => '?').join(',')})`), params.push(...filter.providers);
-  const inRange = conds.length ? conds.join(' AND ') : '1';
-  const all = <T>(sql: string, ...extra: unknown[]) => db.prepare(sql).all(...params, ...extra) as T[];
-  const errors = `${inRange} AND event = 'error'`;
+// SQLite's order: NULL first, then by code point.
+const cmp = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 
-  const totals = db
-    .prepare(`SELECT count(*) AS records, coalesce(sum(event = 'error'), 0) AS errors, min(timestamp) AS "from", max(timestamp) AS "to" FROM error_logs WHERE ${inRange}`)
-    .get(...params) as { records: number; errors: number; from: string | null; to: string | null };
+/** Sum `value` of the cells that `keep`, grouped by `key`. */
+function groupSum(cells: Cell[], keep: (c: Cell) => boolean, key: (c: Cell) => string, value: (c: Cell) => number[]) {
+  const out = new Map<string, { cell: Cell; sums: number[] }>();
+  for (const c of cells) {
+    if (!keep(c)) continue;
+    const k = key(c);
+    const v = value(c);
+    const g = out.get(k);
+    if (g) v.forEach((x, i) => (g.sums[i] += x));
+    else out.set(k, { cell: c, sums: v });
+  }
+  return [...out.values()];
+}
+
+export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, top = 20): Report {
+  const cells = [...cellIter];
+  const isError = (c: Cell) => c.event === 'error';
+  const errorOf = (type: string) => (c: Cell) => c.event === 'error' && c.error_type === type;
+  const n = (c: Cell) => [c.n];
+
+  let records = 0;
+  let errors = 0;
+  let from: string | null = null;
+  let to: string | null = null;
+  for (const c of cells) {
+    records += c.n;
+    if (isError(c)) errors += c.n;
+    if (from === null || c.min_ts < from) from = c.min_ts;
+    if (to === null || c.max_ts > to) to = c.max_ts;
+  }
+
+  const byProvider = groupSum(cells, isError, (c) => c.provider, n)
+    .map((g) => ({ provider: g.cell.provider, errors: g.sums[0] }))
+    .sort((a, b) => b.errors - a.errors || cmp(a.provider, b.provider));
+  const byType = groupSum(cells, isError, (c) => String(c.error_type), n)
+    .map((g) => ({ error_type: g.cell.error_type, errors: g.sums[0] }))
+    .sort((a, b) => b.errors - a.errors || cmp(a.error_type, b.error_type));
+  const spikes = groupSum(cells, errorOf('rate_limit'), (c) => `${c.provider}\u0000${c.hour}`, n)
+    .map((g) => ({ provider: g.cell.provider, hour: g.cell.hour, count: g.sums[0] }))
+    .sort((a, b) => b.count - a.count || cmp(a.provider, b.provider) || cmp(a.hour, b.hour))
+    .slice(0, top);
+  const auth = groupSum(cells, errorOf('auth_error'), (c) => `${c.provider}\u0000${c.message}`, n)
+    .map((g) => ({ provider: g.cell.provider, message: g.cell.message, count: g.sums[0] }))
+    .sort((a, b) => b.count - a.count || cmp(a.provider, b.provider) || cmp(a.message, b.message));
+  const network = groupSum(cells, errorOf('network_error'), (c) => c.provider, (c) => [c.n, c.retry_sum, c.retry_n])
+    .map((g) => ({ provider: g.cell.provider, avg_retries: g.sums[2] > 0 ? round(g.sums[1] / g.sums[2], 2) : null, total: g.sums[0] }))
+    .sort((a, b) => b.total - a.total || cmp(a.provider, b.provider));
+  const outcome = (c: Cell, what: 'recovered' | 'failed') => (c.event === what || (c.event === 'error' && c.outcome === what) ? c.n : 0);
+  const recovery = groupSum(cells, () => true, (c) => c.provider, (c) => [outcome(c, 'recovered'), outcome(c, 'failed')])
+    .filter((g) => g.sums[0] + g.sums[1] > 0)
+    .map((g) => ({
+      provider: g.cell.provider,
+      recovered: g.sums[0],
+      failed: g.sums[1],
+      success_rate: round(g.sums[0] / (g.sums[0] + g.sums[1]), 4),
+    }))
+    .sort((a, b) => cmp(a.provider, b.provider));
 
   const report: Report = {
-    summary: {
-      files: ingest.files,
-      records: totals.records,
-      errors: totals.errors,
-      ignored: ingest.ignored,
-      skipped: ingest.skipped,
-      from: totals.from,
-      to: totals.to,
-      by_provider: all(`SELECT provider, count(*) AS errors FROM error_logs WHERE ${errors} GROUP BY provider ORDER BY errors DESC, provider`),
-      by_type: all(`SELECT error_type, count(*) AS errors FROM error_logs WHERE ${errors} GROUP BY error_type ORDER BY errors DESC, error_type`),
-    },
-    rate_limit_spikes: all(
-      `SELECT provider, strftime('%Y-%m-%dT%H:00:00Z', timestamp) AS hour, count(*) AS count FROM error_logs
-       WHERE ${errors} AND error_type = 'rate_limit' GROUP BY provider, hour ORDER BY count DESC, provider, hour LIMIT ?`,
-      top,
-    ),
-    auth_failures: all(
-      `SELECT provider, error_message AS message, count(*) AS count FROM error_logs
-       WHERE ${errors} AND error_type = 'auth_error' GROUP BY provider, error_message ORDER BY count DESC, provider, message`,
-    ),
-    network_errors: all<{ provider: string; avg_retries: number | null; total: number }>(
-      `SELECT provider, avg(retry_count) AS avg_retries, count(*) AS total FROM error_logs
-       WHERE ${errors} AND error_type = 'network_error' GROUP BY provider ORDER BY total DESC, provider`,
-    ).map((r) => ({ ...r, avg_retries: r.avg_retries === null ? null : round(r.avg_retries, 2) })),
-    recovery: all<{ provider: string; recovered: number; failed: number }>(
-      `SELECT provider,
-         sum(event = 'recovered' OR (event = 'error' AND outcome = 'recovered')) AS recovered,
-         sum(event = 'failed' OR (event = 'error' AND outcome = 'failed')) AS failed
-       FROM error_logs WHERE ${inRange} GROUP BY provider HAVING recovered + failed > 0 ORDER BY provider`,
-    ).map((r) => ({ ...r, success_rate: round(r.recovered / (r.recovered + r.failed), 4) })),
+    summary: { files: ingest.files, records, errors, ignored: ingest.ignored, skipped: ingest.skipped, from, to, by_provider: byProvider, by_type: byType },
+    rate_limit_spikes: spikes,
+    auth_failures: auth,
+    network_errors: network,
+    recovery,
     skipped_samples: ingest.samples.slice(0, 20),
     actions: {},
   };

@@ -1,6 +1,7 @@
 // `vtcode-errors analyze <paths...>`: ingest, then print the pattern analyses.
 import { Command, Option } from 'commander';
-import { ANALYSES, buildReport, type Report, type RowFilter } from '../analyses/report.js';
+import { storedCells, type RowFilter } from '../analyses/cells.js';
+import { ANALYSES, buildReport, type Report } from '../analyses/report.js';
 import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
@@ -38,7 +39,7 @@ export function registerAnalyze(program: Command): void {
         const ingest = await runIngest(paths, store, opts);
         if (ingest.interrupted) return;
         if (!store.temporary) store.createIndexes();
-        const report = buildReport(store.db, filter, ingest, opts.top);
+        const report = buildReport(storedCells(store.db, filter), ingest, opts.top);
         process.stdout.write(renderReport(report, opts));
       } finally {
         store.close();

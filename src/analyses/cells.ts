@@ -1,0 +1,83 @@
+// Every analysis of DESIGN.md §5 is a sum over rows grouped by (provider, UTC hour, event, error_type,
+// outcome, and the message of auth errors). Those groups, "cells", are what both ways of running the
+// analyses produce: a one-shot `analyze` adds rows to them as it reads (no row is stored), and a kept
+// store answers them with one GROUP BY. The report is then made from cells alone.
+import type Database from 'better-sqlite3';
+import type { Row } from '../model.js';
+
+export interface RowFilter {
+  since: string | null; // inclusive, ISO
+  until: string | null; // exclusive, ISO
+  providers: string[]; // empty: all
+}
+
+export interface Cell {
+  provider: string;
+  hour: string; // YYYY-MM-DDTHH:00:00Z
+  event: string;
+  error_type: string | null;
+  outcome: string | null;
+  message: string | null; // auth errors only
+  n: number;
+  retry_sum: number;
+  retry_n: number;
+  min_ts: string;
+  max_ts: string;
+}
+
+export type CellRow = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'outcome' | 'error_message' | 'retry_count'>;
+
+const isAuthError = (event: string, type: string | null) => event === 'error' && type === 'auth_error';
+
+export class Cells {
+  private readonly map = new Map<string, Cell>();
+
+  constructor(private readonly filter: RowFilter) {}
+
+  /** Count a row, if it is in the filter's range and providers. */
+  add(row: CellRow): void {
+    const f = this.filter;
+    if ((f.since !== null && row.timestamp < f.since) || (f.until !== null && row.timestamp >= f.until)) return;
+    if (f.providers.length > 0 && !f.providers.includes(row.provider)) return;
+    const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
+    const hour = row.timestamp.slice(0, 13) + ':00:00Z';
+    const key = `${row.provider}\u0000${hour}\u0000${row.event}\u0000${row.error_type}\u0000${row.outcome}\u0000${message}`;
+    const c = this.map.get(key);
+    const retried = row.retry_count !== null ? 1 : 0;
+    if (c === undefined) {
+      this.map.set(key, {
+        provider: row.provider, hour, event: row.event, error_type: row.error_type, outcome: row.outcome, message,
+        n: 1, retry_sum: row.retry_count ?? 0, retry_n: retried, min_ts: row.timestamp, max_ts: row.timestamp,
+      });
+      return;
+    }
+    c.n++;
+    c.retry_sum += row.retry_count ?? 0;
+    c.retry_n += retried;
+    if (row.timestamp < c.min_ts) c.min_ts = row.timestamp;
+    if (row.timestamp > c.max_ts) c.max_ts = row.timestamp;
+  }
+
+  values(): Iterable<Cell> {
+    return this.map.values();
+  }
+}
+
+/** The cells of the rows of a kept store, in one pass. */
+export function storedCells(db: Database.Database, filter: RowFilter): Cell[] {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  if (filter.since) conds.push('timestamp >= ?'), params.push(filter.since);
+  if (filter.until) conds.push('timestamp < ?'), params.push(filter.until);
+  if (filter.providers.length) conds.push(`provider IN (${filter.providers.map(() => '?').join(',')})`), params.push(...filter.providers);
+  return db
+    .prepare(
+      `SELECT provider, substr(timestamp, 1, 13) || ':00:00Z' AS hour, event, error_type, outcome,
+         CASE WHEN event = 'error' AND error_type = 'auth_error' THEN error_message END AS message,
+         count(*) AS n, coalesce(sum(retry_count), 0) AS retry_sum, count(retry_count) AS retry_n,
+         min(timestamp) AS min_ts, max(timestamp) AS max_ts
+       FROM error_logs ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
+       GROUP BY 1, 2, 3, 4, 5, 6`,
+    )
+    .all(...params) as Cell[];
+}
