@@ -1,6 +1,7 @@
 // Every command of the CLI, in the order `--help` lists them. One file per command.
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerCheck } from './check.js';
 import { registerGenAlerts } from './gen-alerts.js';
 import { registerGenDashboard } from './gen-dashboard.js';
 import { registerIngest } from './ingest.js';
@@ -13,5 +14,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerSql,
   registerGenAlerts,
   registerGenDashboard,
+  registerCheck,
   registerInit,
 ];

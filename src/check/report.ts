@@ -1,0 +1,290 @@
+// What `check` prints: one report object, in the formats a CI job shows (table, json, markdown, GitHub
+// workflow commands) and JUnit XML (a test case per alert and provider, and per generated file).
+import { Chalk } from 'chalk';
+import type { Config } from '../config/types.js';
+import { renderJson, renderSections, type Section } from '../render/index.js';
+import type { BacktestResult, PairResult } from './backtest.js';
+import type { DriftEntry } from './drift.js';
+
+export type CheckFormat = 'table' | 'json' | 'markdown' | 'github';
+export const CHECK_FORMATS: readonly CheckFormat[] = ['table', 'json', 'markdown', 'github'];
+
+export interface ReportEpisode {
+  alert: string;
+  provider: string;
+  severity: string;
+  start: string;
+  end: string | null;
+  /** Largest value at the evaluations from start up to, not including, end (exact). */
+  peak: number;
+  /** Smallest value over the same evaluations (the worst ratio, for LowLLMRecoveryRate). */
+  low: number;
+  evaluations: number;
+}
+
+export interface ReportAlert {
+  alert: string;
+  provider: string;
+  severity: string;
+  kind: 'rate' | 'increase' | 'ratio';
+  condition: string;
+  threshold: number;
+  window: string;
+  for: string;
+  min_events: number | null;
+  overridden: boolean;
+  events: number;
+  /** The value closest to firing over the range (largest; smallest counted ratio for LowLLMRecoveryRate). */
+  worst: number | null;
+  episodes: number;
+  fired: boolean;
+}
+
+export interface CheckReport {
+  status: 'pass' | 'fail';
+  range: { from: string | null; to: string | null; evaluation_interval: string; evaluations: number };
+  providers: string[];
+  episodes: ReportEpisode[];
+  alerts: ReportAlert[];
+  not_backtestable: Array<{ alert: string; reason: string }>;
+  drift: Array<{ file: string; status: DriftEntry['status']; kind: DriftEntry['kind']; line: number | null; diff: string[]; note: string }>;
+  ingest: { files: number; records: number; ignored: number; skipped: number } | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function condition(p: Pick<PairResult, 'kind' | 'compare' | 'threshold' | 'window' | 'for' | 'min_events'>): string {
+  const what = p.kind === 'rate' ? `> ${p.threshold}/s over ${p.window}` : p.kind === 'ratio' ? `< ${p.threshold} over ${p.window}, with at least ${p.min_events ?? 0} outcomes` : `> ${p.threshold} in ${p.window}`;
+  return `${what}, for ${p.for}`;
+}
+
+export function buildReport(result: BacktestResult, drift: DriftEntry[], config: Config, ingest: CheckReport['ingest']): CheckReport {
+  const episodes = result.episodes.map((e) => ({
+    alert: e.alert,
+    provider: e.provider,
+    severity: e.severity,
+    start: iso(e.start),
+    end: e.end === null ? null : iso(e.end),
+    peak: e.peak,
+    low: e.low,
+    evaluations: e.evaluations,
+  }));
+  const alerts = result.pairs.map((p) => ({
+    alert: p.alert,
+    provider: p.provider,
+    severity: p.severity,
+    kind: p.kind,
+    condition: condition(p),
+    threshold: p.threshold,
+    window: p.window,
+    for: p.for,
+    min_events: p.min_events,
+    overridden: p.overridden,
+    events: p.events,
+    worst: p.worst,
+    episodes: p.episodes.length,
+    fired: p.episodes.length > 0,
+  }));
+  const failed = episodes.length > 0 || drift.some((d) => d.status !== 'ok');
+  return {
+    status: failed ? 'fail' : 'pass',
+    range: {
+      from: result.first === null ? null : iso(result.first),
+      to: result.last === null ? null : iso(result.last),
+      evaluation_interval: config.evaluation_interval,
+      evaluations: result.evaluations,
+    },
+    providers: result.providers,
+    episodes,
+    alerts,
+    not_backtestable: result.notBacktestable.map((n) => ({ alert: n.alert, reason: n.reason })),
+    drift: drift.map((d) => ({ file: d.file, status: d.status, kind: d.kind, line: d.line, diff: d.diff, note: d.note })),
+    ingest,
+  };
+}
+
+/** A value as people read it: errors/s, a count, or a percentage. */
+export function formatValue(kind: ReportAlert['kind'], v: number | null): string {
+  if (v === null) return '';
+  const round = (x: number, d: number) => String(Number(x.toFixed(d)));
+  if (kind === 'rate') return `${round(v, 4)}/s`;
+  if (kind === 'ratio') return `${round(v * 100, 2)}%`;
+  return round(v, 4);
+}
+
+const fired = (r: CheckReport) => r.alerts.filter((a) => a.fired);
+const drifted = (r: CheckReport) => r.drift.filter((d) => d.status !== 'ok');
+const episodesOf = (r: CheckReport, a: ReportAlert) => r.episodes.filter((e) => e.alert === a.alert && e.provider === a.provider);
+
+/** One sentence on one fired alert and provider. */
+export function firedSentence(r: CheckReport, a: ReportAlert): string {
+  const eps = episodesOf(r, a);
+  const peak = a.kind === 'ratio' ? Math.min(...eps.map((e) => e.low)) : Math.max(...eps.map((e) => e.peak));
+  const span = (e: ReportEpisode) => `${e.start} to ${e.end ?? 'the end of the range (still firing)'}`;
+  const when = eps.length === 1 ? `once, ${span(eps[0])}` : `${eps.length} times, first ${span(eps[0])}, last ${span(eps[eps.length - 1])}`;
+  return `${a.alert} would have fired for ${a.provider} ${when}; ${a.kind === 'ratio' ? 'lowest' : 'peak'} ${formatValue(a.kind, peak)} (${a.severity}: ${a.condition}${a.overridden ? ', provider override' : ''})`;
+}
+
+/** The verdict line. */
+export function verdict(r: CheckReport): string {
+  const f = fired(r);
+  const d = drifted(r);
+  const pairs = r.alerts.length;
+  const parts: string[] = [];
+  if (f.length) parts.push(`${f.length} alert${f.length === 1 ? '' : 's'} would have fired (${r.episodes.length} episode${r.episodes.length === 1 ? '' : 's'})`);
+  else parts.push(`no alert would have fired (${pairs} alert×provider pair${pairs === 1 ? '' : 's'}, ${r.range.evaluations} evaluations each)`);
+  if (r.drift.length) parts.push(d.length ? `${d.length} generated file${d.length === 1 ? '' : 's'} drifted` : `${r.drift.length} generated file${r.drift.length === 1 ? '' : 's'} current`);
+  return `${r.status === 'fail' ? 'FAIL' : 'PASS'}: ${parts.join('; ')}`;
+}
+
+function sections(r: CheckReport): Section[] {
+  const out: Section[] = [
+    {
+      key: 'backtest',
+      title: 'Backtest',
+      columns: ['from', 'to', 'evaluation_interval', 'evaluations', 'providers', 'alerts'],
+      rows: [{ ...r.range, providers: r.providers.length, alerts: new Set(r.alerts.map((a) => a.alert)).size }],
+    },
+    {
+      key: 'episodes',
+      title: 'Alerts that would have fired',
+      columns: ['alert', 'provider', 'severity', 'start', 'end', 'peak', 'condition'],
+      rows: r.episodes.map((e) => {
+        const a = r.alerts.find((x) => x.alert === e.alert && x.provider === e.provider)!;
+        return { ...e, end: e.end ?? '(still firing)', peak: a.kind === 'ratio' ? `${formatValue(a.kind, e.low)} (lowest)` : formatValue(a.kind, e.peak), condition: a.condition };
+      }),
+      empty: 'none',
+    },
+  ];
+  if (r.not_backtestable.length) out.push({ key: 'not_backtestable', title: 'Not backtestable', columns: ['alert', 'reason'], rows: r.not_backtestable });
+  if (r.drift.length) out.push({ key: 'drift', title: 'Generated files', columns: ['file', 'status', 'line'], rows: r.drift });
+  return out;
+}
+
+export function renderTableReport(r: CheckReport, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  let text = renderSections('table', sections(r), color);
+  for (const d of drifted(r)) {
+    text += `${c.yellow(d.note)}\n`;
+    for (const l of d.diff) text += `  ${l.startsWith('-') ? c.red(l) : l.startsWith('+') ? c.green(l) : l}\n`;
+    text += '\n';
+  }
+  return `${text}${r.status === 'fail' ? c.red.bold(verdict(r)) : c.green.bold(verdict(r))}\n`;
+}
+
+const mdCell = (v: unknown) => (v === null || v === undefined ? '' : String(v)).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** The markdown report (also the GitHub step summary). */
+export function renderMarkdownReport(r: CheckReport): string {
+  const out: string[] = [`## vtcode-errors check: ${r.status === 'fail' ? 'failed' : 'passed'}`, '', `**${verdict(r)}**`, ''];
+  out.push(
+    r.range.from === null
+      ? '_No evaluations: the logs hold no events in the range._'
+      : `Backtest from ${r.range.from} to ${r.range.to}, every ${r.range.evaluation_interval} (${r.range.evaluations} evaluations), ${r.providers.length} provider${r.providers.length === 1 ? '' : 's'}: ${r.providers.map((p) => `\`${p.replace(/`/g, "'")}\``).join(', ')}.`,
+    '',
+  );
+  const f = fired(r);
+  if (f.length) {
+    out.push('### Alerts that would have fired', '', '| alert | provider | severity | episodes | first start | last end | peak | condition |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const a of f) {
+      const eps = episodesOf(r, a);
+      const peak = a.kind === 'ratio' ? `${formatValue(a.kind, Math.min(...eps.map((e) => e.low)))} (lowest)` : formatValue(a.kind, Math.max(...eps.map((e) => e.peak)));
+      const lastEnd = eps[eps.length - 1].end ?? 'still firing';
+      out.push(`| ${[a.alert, a.provider, a.severity, eps.length, eps[0].start, lastEnd, peak, a.condition].map(mdCell).join(' | ')} |`);
+    }
+    out.push('', '<details><summary>Every episode</summary>', '', '| alert | provider | start | end | peak |', '| --- | --- | --- | --- | --- |');
+    for (const e of r.episodes) out.push(`| ${[e.alert, e.provider, e.start, e.end ?? 'still firing', e.peak].map(mdCell).join(' | ')} |`);
+    out.push('', '</details>', '');
+  }
+  if (r.drift.length) {
+    out.push('### Generated files', '', '| file | status |', '| --- | --- |');
+    for (const d of r.drift) out.push(`| ${mdCell(d.file)} | ${d.status} |`);
+    out.push('');
+    for (const d of drifted(r)) {
+      out.push(`- ${mdCell(d.note)}`);
+      if (d.diff.length) out.push('', '```diff', ...d.diff.map((l) => l.replace(/```/g, "'''")), '```', '');
+    }
+    out.push('');
+  }
+  if (r.not_backtestable.length) {
+    out.push('### Not backtestable', '');
+    for (const n of r.not_backtestable) out.push(`- \`${n.alert}\`: ${n.reason}`);
+    out.push('');
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+// GitHub workflow commands: data escapes %, CR, LF; properties also : and ,.
+const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProp = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** One `::error` (critical) or `::warning` line per fired alert and provider, and one `::error` per drifted file. */
+export function renderGithub(r: CheckReport): string {
+  const lines: string[] = [];
+  for (const a of fired(r)) {
+    const level = a.severity === 'critical' ? 'error' : 'warning';
+    lines.push(`::${level} title=${ghProp(`${a.alert} ${a.provider}`)}::${ghData(firedSentence(r, a))}`);
+  }
+  for (const d of drifted(r)) {
+    const props = [`file=${ghProp(d.file)}`, ...(d.line !== null ? [`line=${d.line}`] : []), `title=${ghProp(d.status === 'missing' ? `Missing generated file ${d.file}` : `Stale generated file ${d.file}`)}`];
+    lines.push(`::error ${props.join(',')}::${ghData(d.note)}`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+export function renderReport(r: CheckReport, format: CheckFormat, color: boolean): string {
+  if (format === 'json') return renderJson(r);
+  if (format === 'markdown') return renderMarkdownReport(r);
+  if (format === 'github') return renderGithub(r);
+  return renderTableReport(r, color);
+}
+
+// JUnit XML ------------------------------------------------------------------------------------------------------
+
+/** Text for XML 1.0: escaped, and characters XML cannot hold (controls, lone surrogates) replaced. */
+export function xmlText(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** JUnit XML: a suite of alert×provider cases (failed when it fired) and a suite of generated files (failed unless ok). */
+export function renderJunit(r: CheckReport): string {
+  const attrs = (o: Record<string, string | number>) => Object.entries(o).map(([k, v]) => ` ${k}="${xmlText(String(v))}"`).join('');
+  const alertCases = r.alerts.map((a) => {
+    const head = `    <testcase${attrs({ classname: `vtcode-errors.check.${a.alert}`, name: `${a.alert} ${a.provider}`, time: 0 })}`;
+    if (!a.fired) return `${head}/>`;
+    const body = episodesOf(r, a)
+      .map((e) => `${e.start} to ${e.end ?? 'end of range (still firing)'}: peak ${e.peak}${a.kind === 'ratio' ? `, lowest ${e.low}` : ''}`)
+      .join('\n');
+    return `${head}>\n      <failure${attrs({ message: firedSentence(r, a), type: a.severity })}>${xmlText(body)}</failure>\n    </testcase>`;
+  });
+  const fileCases = r.drift.map((d) => {
+    const head = `    <testcase${attrs({ classname: 'vtcode-errors.check.drift', name: d.file, time: 0 })}`;
+    if (d.status === 'ok') return `${head}/>`;
+    return `${head}>\n      <failure${attrs({ message: d.note, type: d.status })}>${xmlText(d.diff.join('\n'))}</failure>\n    </testcase>`;
+  });
+  const alertFailures = r.alerts.filter((a) => a.fired).length;
+  const fileFailures = r.drift.filter((d) => d.status !== 'ok').length;
+  const props = [
+    ['range_from', r.range.from ?? ''],
+    ['range_to', r.range.to ?? ''],
+    ['evaluation_interval', r.range.evaluation_interval],
+    ['evaluations', String(r.range.evaluations)],
+    ...r.not_backtestable.map((n) => ['not_backtestable', n.alert]),
+  ];
+  const suite = (name: string, cases: string[], failures: number, extra = '') =>
+    `  <testsuite${attrs({ name, tests: cases.length, failures, errors: 0, skipped: 0, time: 0 })}>\n${extra}${cases.map((c) => `${c}\n`).join('')}  </testsuite>\n`;
+  const propsXml = `    <properties>\n${props.map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>\n`).join('')}    </properties>\n`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites${attrs({ name: 'vtcode-errors check', tests: alertCases.length + fileCases.length, failures: alertFailures + fileFailures, errors: 0, time: 0 })}>\n` +
+    suite('alert backtest', alertCases, alertFailures, propsXml) +
+    (fileCases.length ? suite('generated files', fileCases, fileFailures) : '') +
+    '</testsuites>\n'
+  );
+}

@@ -1,0 +1,109 @@
+// `vtcode-errors check <paths...>`: the CI / cron step. Backtest the configured alerts on the logs and
+// verify that generated rules and dashboards are current. Exit 0 pass, 1 fired or drifted, 2 input error.
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { backtest } from '../check/backtest.js';
+import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
+import { inputFromDb } from '../check/events.js';
+import { buildReport, CHECK_FORMATS, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
+import { loadConfig } from '../config/load.js';
+import { providerId } from '../ingest/providers.js';
+import { UserError } from '../model.js';
+import { Store } from '../store/store.js';
+import { addConfigOption, addTimeOptions, timeRange, useColor, withExample } from './common.js';
+import { runIngest } from './ingest-run.js';
+import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
+
+interface CheckOptions extends InputOptions {
+  config?: string;
+  since?: string;
+  until?: string;
+  now?: string;
+  rules?: string;
+  dashboards?: string;
+  templates?: string;
+  provisioningPath?: string;
+  format: CheckFormat;
+  junit?: string;
+  strict?: boolean;
+  db?: string;
+  provider: string[];
+  quiet?: boolean;
+  color: boolean;
+}
+
+export function registerCheck(program: Command): void {
+  const cmd = program
+    .command('check')
+    .description('CI / cron step: backtest the configured alerts on the logs, and check that generated rules and dashboards are current (exit 0 pass, 1 fired or drifted, 2 error)')
+    .argument('[paths...]', 'files, directories, glob patterns, or - for stdin (none with --db: check the store as it is)');
+  addConfigOption(cmd);
+  addTimeOptions(cmd);
+  addInputOptions(cmd);
+  cmd
+    .option('--rules <file>', 'a rule file written by gen-alerts (rules or prometheusrule, by content): is it what the config generates?')
+    .option('--dashboards <dir>', 'a directory written by gen-dashboard (wrapped or not, by content): is it what the config generates?')
+    .option('--templates <dir>', 'the --templates DIR the files were generated with')
+    .option('--provisioning-path <dir>', "with --dashboards: options.path of provisioning.yaml (default: the path the file on disk names, else DIR's)")
+    .addOption(new Option('--format <format>', 'output format').choices([...CHECK_FORMATS]).default('table'))
+    .option('--junit <file>', 'also write JUnit XML: a test case per alert and provider, and per generated file')
+    .option('--strict', 'a malformed log record is an input error (exit 2)')
+    .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, check the store as it is')
+    .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
+    .option('-q, --quiet', 'no notes on stderr')
+    .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
+    .action(async (given: string[], opts: CheckOptions) => {
+      const config = loadConfig(opts.config);
+      const range = timeRange(opts);
+      const templatesDir = opts.templates ? resolve(opts.templates) : undefined;
+      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
+      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`check: no paths given and --db ${opts.db} does not exist`);
+      const paths = storeOnly ? [] : await inputPaths('check', given, opts);
+
+      const store = Store.open(opts.db ?? null);
+      let report: CheckReport;
+      let inputError = false;
+      try {
+        let ingest: CheckReport['ingest'] = null;
+        if (!storeOnly) {
+          const r = await runIngest(paths, store, opts);
+          if (r.interrupted) return;
+          inputError = r.problems.length > 0;
+          ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+          if (r.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${r.skipped} malformed record${r.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
+        }
+        if (!store.temporary) store.createIndexes();
+        const result = backtest(inputFromDb(store.db), config, { since: range.since, until: range.until, providers: opts.provider.map(providerId) });
+        const drift: DriftEntry[] = [];
+        if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir }));
+        if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath }));
+        report = buildReport(result, drift, config, ingest);
+      } finally {
+        store.close();
+      }
+
+      if (opts.junit) writeOut(opts.junit, renderJunit(report), false);
+      process.stdout.write(renderReport(report, opts.format, useColor(opts)));
+      const summary = process.env.GITHUB_STEP_SUMMARY;
+      if (opts.format === 'github' && summary) writeOut(summary, `${renderMarkdownReport(report)}\n`, true);
+      process.exitCode = inputError ? 2 : report.status === 'fail' ? 1 : 0;
+    });
+  withExample(
+    cmd,
+    'vtcode-errors check logs/ --rules alerts/llm-errors.rules.yml --dashboards dashboards/ --junit check.xml',
+    'vtcode-errors check logs/ --since 24h --format github',
+  );
+}
+
+function writeOut(path: string, text: string, append: boolean): void {
+  try {
+    if (append) appendFileSync(path, text);
+    else {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      writeFileSync(path, text);
+    }
+  } catch (err) {
+    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+}
