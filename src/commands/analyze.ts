@@ -6,6 +6,7 @@ import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import { renderJson, renderSections, type Section } from '../render/index.js';
+import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
 import { addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
 import { runIngest } from './ingest-run.js';
@@ -34,11 +35,18 @@ export function registerAnalyze(program: Command): void {
     .action(async (given: string[], opts: AnalyzeOptions) => {
       const filter = rowFilter(opts);
       const paths = await inputPaths('analyze', given, opts);
-      const store = Store.open(opts.db ?? null);
+      if (!opts.db) {
+        // One-shot: rows go straight into the analyses, nothing is stored.
+        const memory = new MemoryStore(filter);
+        const ingest = await runIngest(paths, memory, opts);
+        if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
+        return;
+      }
+      const store = Store.open(opts.db);
       try {
         const ingest = await runIngest(paths, store, opts);
         if (ingest.interrupted) return;
-        if (!store.temporary) store.createIndexes();
+        store.createIndexes();
         const report = buildReport(storedCells(store.db, filter), ingest, opts.top);
         process.stdout.write(renderReport(report, opts));
       } finally {

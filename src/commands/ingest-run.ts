@@ -2,9 +2,9 @@
 // problems reported as one line each.
 import { ingestPaths, type IngestResult } from '../ingest/ingest.js';
 import { progressLine } from '../render/progress.js';
-import type { Store } from '../store/store.js';
+import type { RowSink } from '../store/store.js';
 
-export async function runIngest(paths: string[], store: Store, opts: { strict?: boolean; quiet?: boolean }): Promise<IngestResult> {
+export async function runIngest(paths: string[], store: RowSink, opts: { strict?: boolean; quiet?: boolean }): Promise<IngestResult> {
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130); // a second Ctrl-C: leave now (the store is consistent at any moment)

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { UserError, type Row, type SkipSample } from '../model.js';
-import type { FileState, Store } from '../store/store.js';
+import type { FileState, RowSink } from '../store/store.js';
 import { Framer, type FrameSink } from './framer.js';
 import { splitLines } from './lines.js';
 import { readValue, type RecordSink } from './shapes.js';
@@ -36,7 +36,7 @@ export interface IngestResult {
 
 class Conflict extends Error {}
 
-export async function ingestPaths(paths: string[], store: Store, opts: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestPaths(paths: string[], store: RowSink, opts: IngestOptions = {}): Promise<IngestResult> {
   const { files, problems } = await expandPaths(paths);
   const result: IngestResult = {
     files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, interrupted: false,
@@ -140,7 +140,7 @@ class FileBatch implements FrameSink, RecordSink {
 
 async function ingestFile(
   file: SourceFile,
-  store: Store,
+  store: RowSink,
   opts: IngestOptions,
   progress: { files: number; bytes: number; rows: number },
 ): Promise<FileOutcome> {

@@ -5,7 +5,7 @@ import { bodyMessage, classify, normaliseErrorType, redact, statusInText } from 
 import { EVENTS, type EventKind, type Row } from '../model.js';
 import { EVENT_PHRASES, FIELDS } from './formats/fields.js';
 import { inferProvider, providerId } from './providers.js';
-import { isoTime, parseCount, parseStatus, parseTime, stripAnsi } from './values.js';
+import { parseCount, parseStatus, parseTimestamp, stripAnsi } from './values.js';
 
 type Obj = Record<string, unknown>;
 
@@ -51,15 +51,15 @@ function readTrajectory(o: Obj, file: string, line: number, origin: 'debug' | 't
   const retries = parseCount(o.retries_used);
   const success = o.success === true || o.success === 'true';
   if (success && !(retries !== null && retries > 0)) return sink.ignored();
-  const ms = parseTime(o.ts ?? o.timestamp);
-  if (ms === null) return sink.skipped(line, 'no usable timestamp');
+  const timestamp = parseTimestamp(o.ts ?? o.timestamp);
+  if (timestamp === null) return sink.skipped(line, 'no usable timestamp');
   const model = clean(str(o.model));
   const lastError = clean(str(o.last_error));
   const messages = lastError ? [lastError] : [];
   const provider = inferProvider(null, messages, model);
   const c = lastError ? classify({ status: statusInText(lastError), body: null, messages }) : null;
   sink.row({
-    timestamp: isoTime(ms),
+    timestamp,
     provider,
     model,
     event: success ? 'recovered' : 'failed',
@@ -135,8 +135,8 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
     level === 'ERROR';
   if (!aboutError) return sink.ignored();
 
-  const ms = parseTime(get(FIELDS.time));
-  if (ms === null) return sink.skipped(d.line, 'no usable timestamp');
+  const timestamp = parseTimestamp(get(FIELDS.time));
+  if (timestamp === null) return sink.skipped(d.line, 'no usable timestamp');
 
   const model = clean(str(get(FIELDS.model))) ?? d.model ?? null;
   const rawProvider = clean(str(get(FIELDS.provider))) ?? d.provider;
@@ -153,7 +153,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
 
   const message = messages[0] ?? (body !== null ? bodyMessage(body) ?? body : null);
   sink.row({
-    timestamp: isoTime(ms),
+    timestamp,
     provider,
     model: model === null ? null : redact(model),
     event: event.kind,

@@ -40,6 +40,22 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+// Most logs already write the stored form, YYYY-MM-DDTHH:MM:SS.sssZ: such a value is kept as it is.
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** A record's time value in the stored form (UTC, milliseconds), or null when it is not usable. */
+export function parseTimestamp(value: unknown): string | null {
+  if (typeof value === 'string' && value.length === 24 && CANONICAL.test(value)) {
+    // Days up to 28 and hours up to 23 are valid in every month; anything else takes the careful path.
+    if (value.slice(8, 10) <= '28' && value.slice(11, 13) <= '23') {
+      const ms = Date.parse(value);
+      if (ms === ms) return value; // not NaN
+    }
+  }
+  const ms = parseTime(value);
+  return ms === null ? null : isoTime(ms);
+}
+
 /** An HTTP status from a number, a numeric string, or a Display string such as "503 Service Unavailable". */
 export function parseStatus(value: unknown): number | null {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 100 && value <= 999 ? value : null;

@@ -34,6 +34,15 @@ export interface BatchProgress {
   blank: number;
 }
 
+/** Where ingest puts what it reads: the SQLite store, or the one-shot MemoryStore. */
+export interface RowSink {
+  readonly temporary: boolean;
+  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState;
+  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null;
+  files(ids: number[]): FileState[];
+  samples(fileId: number): Array<{ line: number; reason: string }>;
+}
+
 export const MAX_SAMPLES_PER_FILE = 20;
 const COLUMNS = [
   'timestamp', 'provider', 'model', 'event', 'error_type', 'error_subtype', 'status_code', 'error_message',
@@ -41,7 +50,7 @@ const COLUMNS = [
 ] as const;
 const ROWS_PER_INSERT = 64;
 
-export class Store {
+export class Store implements RowSink {
   private insertMany?: Database.Statement;
   private insertOne?: Database.Statement;
   private findTwin?: Database.Statement;

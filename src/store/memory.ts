@@ -1,0 +1,84 @@
+// The store of a one-shot `analyze` (no --db): rows go straight into the analyses' cells and are not
+// kept, so memory stays flat however big the input. Same bookkeeping interface as the SQLite store.
+import { Cells, type RowFilter } from '../analyses/cells.js';
+import type { Row } from '../model.js';
+import type { BatchProgress, FileState, RowSink } from './store.js';
+
+const TWIN_WINDOW_MS = 1000;
+
+export class MemoryStore implements RowSink {
+  readonly temporary = true;
+  readonly cells: Cells;
+  private readonly state = new Map<number, FileState>();
+  private readonly sampleMap = new Map<number, Array<{ line: number; reason: string }>>();
+  // Rows that may have a twin in another VT Code artifact; counted into the cells at the end.
+  private readonly keyed = new Map<string, Array<{ row: Row; t: number }>>();
+
+  constructor(filter: RowFilter) {
+    this.cells = new Cells(filter);
+  }
+
+  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
+    const id = this.state.size + 1;
+    const f: FileState = {
+      id, path, fingerprint: prefixHash(fpLen), fp_len: fpLen, size, consumed: 0, lines: 0, records: 0, ignored: 0, skipped: 0, blank: 0,
+    };
+    this.state.set(id, f);
+    this.sampleMap.set(id, []);
+    return f;
+  }
+
+  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress): number {
+    let duplicates = 0;
+    for (const row of rows) {
+      if (!row.dedup) this.cells.add(row);
+      else if (!this.keep(row)) duplicates++;
+    }
+    const f = this.state.get(file.id)!;
+    const kept = this.sampleMap.get(file.id)!;
+    kept.push(...samples.slice(0, Math.max(0, 20 - kept.length)));
+    Object.assign(f, {
+      consumed: p.consumed, lines: p.lines, size: p.size, records: f.records + p.records - duplicates, ignored: f.ignored + p.ignored + duplicates,
+      skipped: f.skipped + p.skipped, blank: f.blank + p.blank,
+    });
+    return rows.length - duplicates;
+  }
+
+  // A row already seen from another artifact within a second takes what it lacked from this one.
+  private keep(row: Row): boolean {
+    const { key, origin } = row.dedup!;
+    const t = Date.parse(row.timestamp);
+    const seen = this.keyed.get(key) ?? [];
+    const twin = seen.find((s) => s.row.dedup!.origin !== origin && Math.abs(s.t - t) <= TWIN_WINDOW_MS);
+    if (twin) {
+      const r = twin.row;
+      if (r.provider === 'unknown') r.provider = row.provider;
+      r.model ??= row.model;
+      r.error_type ??= row.error_type;
+      r.error_subtype ??= row.error_subtype;
+      r.status_code ??= row.status_code;
+      r.error_message ??= row.error_message;
+      r.retry_count ??= row.retry_count;
+      r.retryable ??= row.retryable;
+      return false;
+    }
+    seen.push({ row, t });
+    this.keyed.set(key, seen);
+    return true;
+  }
+
+  /** The cells of every row, the keyed ones included. */
+  finish(): Cells {
+    for (const list of this.keyed.values()) for (const { row } of list) this.cells.add(row);
+    this.keyed.clear();
+    return this.cells;
+  }
+
+  files(ids: number[]): FileState[] {
+    return ids.map((id) => this.state.get(id)!).filter(Boolean);
+  }
+
+  samples(id: number): Array<{ line: number; reason: string }> {
+    return this.sampleMap.get(id) ?? [];
+  }
+}
