@@ -58,6 +58,21 @@ export class Cells {
     if (row.timestamp > c.max_ts) c.max_ts = row.timestamp;
   }
 
+  /** Add a cell counted elsewhere (already filtered). */
+  merge(cell: Cell): void {
+    const key = `${cell.provider}\u0000${cell.hour}\u0000${cell.event}\u0000${cell.error_type}\u0000${cell.outcome}\u0000${cell.message}`;
+    const c = this.map.get(key);
+    if (c === undefined) {
+      this.map.set(key, { ...cell });
+      return;
+    }
+    c.n += cell.n;
+    c.retry_sum += cell.retry_sum;
+    c.retry_n += cell.retry_n;
+    if (cell.min_ts < c.min_ts) c.min_ts = cell.min_ts;
+    if (cell.max_ts > c.max_ts) c.max_ts = cell.max_ts;
+  }
+
   values(): Iterable<Cell> {
     return this.map.values();
   }

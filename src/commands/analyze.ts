@@ -38,7 +38,7 @@ export function registerAnalyze(program: Command): void {
       if (!opts.db) {
         // One-shot: rows go straight into the analyses, nothing is stored.
         const memory = new MemoryStore(filter);
-        const ingest = await runIngest(paths, memory, opts);
+        const ingest = await runIngest(paths, memory, { ...opts, cells: filter });
         if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
         return;
       }

@@ -23,6 +23,7 @@ const OTHER = 0;
 
 interface Pending {
   kind: 'doc' | 'array';
+  openedAt: number; // the line the document or array starts on
   startLine: number; // where the document, or the current array element, starts
   depth: number;
   inString: boolean;
@@ -41,6 +42,11 @@ export class Framer {
   /** True between values: the byte offset after this line is a safe place to resume from. */
   get idle(): boolean {
     return this.pending === null;
+  }
+
+  /** The line the value still open starts on, or null. */
+  get openedAt(): number | null {
+    return this.pending?.openedAt ?? null;
   }
 
   line(text: string, lineNo: number): void {
@@ -109,6 +115,7 @@ export class Framer {
     }
     this.pending = {
       kind: isDoc ? 'doc' : 'array',
+      openedAt: lineNo,
       startLine: lineNo,
       depth: 0,
       inString: false,

@@ -3,12 +3,12 @@
 // adds exactly what is new.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { UserError, type Row, type SkipSample } from '../model.js';
+import { UserError, type SkipSample } from '../model.js';
 import type { FileState, RowSink } from '../store/store.js';
-import { Framer, type FrameSink } from './framer.js';
-import { splitLines } from './lines.js';
-import { readValue, type RecordSink } from './shapes.js';
-import { parseTextLine } from './textlog.js';
+import type { Cell, RowFilter } from '../analyses/cells.js';
+import type { ChunkJob, ChunkResult } from './chunk.js';
+import { rawChunks } from './lines.js';
+import { parserFor, type Parser } from './pool.js';
 import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from './sources.js';
 
 const FINGERPRINT_BYTES = 1024;
@@ -20,6 +20,8 @@ export interface IngestOptions {
   /** Asked after every batch: true stops the run there (SIGINT). */
   shouldStop?: () => boolean;
   onProgress?: (p: { files: number; bytes: number; rows: number }) => void;
+  /** Count rows into the analyses' cells with this filter rather than handing them to the store. */
+  cells?: RowFilter;
 }
 
 export interface IngestResult {
@@ -42,6 +44,10 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
     files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, interrupted: false,
   };
   const progress = { files: 0, bytes: 0, rows: 0 };
+  let total = 0;
+  for (const f of files) if (!f.stdin) total += (await fsp.stat(f.path).catch(() => null))?.size ?? 0;
+  const parser = parserFor(total);
+  try {
   for (const file of files) {
     if (opts.shouldStop?.()) {
       result.interrupted = true;
@@ -55,7 +61,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
       // from wherever it got to.
       for (;;) {
         try {
-          outcome = await ingestFile(file, store, opts, progress);
+          outcome = await ingestFile(file, store, parser, opts, progress);
           break;
         } catch (err) {
           if (!(err instanceof Conflict)) throw err;
@@ -81,6 +87,9 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
       break;
     }
   }
+  } finally {
+    await parser.close();
+  }
   return result;
 }
 
@@ -88,66 +97,46 @@ interface FileOutcome {
   fileId: number;
   rowsAdded: number;
   interrupted: boolean;
-  // Counted in this run but not stored: the last line of a file still being written.
+  // Counted in this run but not stored: the last line of a file still being written, a gzip cut short.
   tentative: { ignored: number; skipped: number; samples: Array<{ line: number; reason: string }> };
 }
 
-/** Collects what the framer and the record shapes make of one file's lines, batch by batch. */
-class FileBatch implements FrameSink, RecordSink {
-  rows: Row[] = [];
-  records = 0;
-  ignoredCount = 0;
-  skippedCount = 0;
-  blankCount = 0;
+/** What the chunks read since the last commit add up to. */
+class Pending {
+  rows: ChunkResult['rows'] = [];
+  cells: Cell[] = [];
+  counted = 0;
+  ignored = 0;
+  skipped = 0;
+  blank = 0;
   samples: Array<{ line: number; reason: string }> = [];
-  readonly framer = new Framer(this);
+  lines = 0;
+  bytes = 0;
 
-  constructor(
-    private readonly file: string,
-    private readonly strict: boolean,
-  ) {}
-
-  value(value: unknown, line: number): void {
-    readValue(value, this.file, line, this);
-  }
-  /** A line of VT Code's text debug log. */
-  text(line: string, lineNo: number): boolean {
-    const record = parseTextLine(line);
-    if (record === null) return false;
-    readValue(record, this.file, lineNo, this);
-    return true;
-  }
-  row(row: Row): void {
-    this.rows.push(row);
-  }
-  ignored(): void {
-    this.ignoredCount++;
-  }
-  blank(): void {
-    this.blankCount++;
-  }
-  skipped(line: number, reason: string): void {
-    if (this.strict) throw new UserError(`${this.file}:${line}: ${reason}`);
-    this.skippedCount++;
-    if (this.samples.length < MAX_SAMPLES) this.samples.push({ line, reason });
-  }
-  reset(): void {
-    this.rows = [];
-    this.ignoredCount = this.skippedCount = this.blankCount = 0;
-    this.samples = [];
+  add(r: ChunkResult): void {
+    for (const row of r.rows) this.rows.push(row);
+    for (const c of r.cells) this.cells.push(c);
+    this.counted += r.counted;
+    this.ignored += r.ignored;
+    this.skipped += r.skipped;
+    this.blank += r.blank;
+    if (this.samples.length < 20) this.samples.push(...r.samples.slice(0, 20 - this.samples.length));
+    this.lines += r.lines;
+    this.bytes += r.bytes;
   }
 }
 
 async function ingestFile(
   file: SourceFile,
   store: RowSink,
+  parser: Parser,
   opts: IngestOptions,
   progress: { files: number; bytes: number; rows: number },
 ): Promise<FileOutcome> {
   // Identify the file by its first bytes (decoded), so that a rotated or moved file is read on from
   // where it was left and a replaced one is read anew.
   let size = Number.POSITIVE_INFINITY; // unknown for stdin and gzip: their content is not their size
-  let head: Buffer;
+  let head: Buffer | null = null;
   let plain = false;
   if (!file.stdin) {
     const st = await fsp.stat(file.path);
@@ -161,7 +150,7 @@ async function ingestFile(
   let stream: AsyncIterator<Buffer> | null = null;
   let buffered: Buffer[] = [];
   if (!plain) {
-    // Gzip and stdin: read the decoded start from the stream itself, and keep it for the reading below.
+    // Gzip, stdin, FIFOs: read the decoded start from the stream itself, and keep it for what follows.
     stream = contentBytes(file)[Symbol.asyncIterator]();
     let have = 0;
     while (have < FINGERPRINT_BYTES) {
@@ -179,76 +168,96 @@ async function ingestFile(
   if (plain && state.consumed >= size) return outcome; // nothing new
 
   // Bytes from the file's recorded offset on.
-  const source: AsyncIterable<Buffer> = plain
-    ? contentBytes(file, state.consumed)
-    : skipBytes(buffered, stream!, state.consumed);
+  const source: AsyncIterable<Buffer> = plain ? contentBytes(file, state.consumed) : skipBytes(buffered, stream!, state.consumed);
   buffered = [];
 
-  const batch = new FileBatch(file.path, opts.strict === true);
-  let line = state.lines; // lines read before this batch
-  let offset = state.consumed; // bytes read before this batch
-  let readLines = 0; // lines and bytes read since the last commit
-  let readBytes = 0;
+  let pending = new Pending();
   const commit = () => {
-    const stored = store.commitBatch(state, batch.rows, batch.samples, {
-      consumed: offset + readBytes,
-      lines: line + readLines,
-      size: Number.isFinite(size) ? size : offset + readBytes,
-      records: batch.rows.length,
-      ignored: batch.ignoredCount,
-      skipped: batch.skippedCount,
-      blank: batch.blankCount,
-    });
+    const stored = store.commitBatch(
+      state,
+      pending.rows,
+      pending.samples,
+      {
+        consumed: state.consumed + pending.bytes,
+        lines: state.lines + pending.lines,
+        size: Number.isFinite(size) ? size : state.consumed + pending.bytes,
+        records: pending.rows.length + pending.counted,
+        ignored: pending.ignored,
+        skipped: pending.skipped,
+        blank: pending.blank,
+      },
+      pending.cells,
+    );
     if (stored === null) throw new Conflict();
     outcome.rowsAdded += stored;
     progress.rows += stored;
     state = {
       ...state,
-      consumed: offset + readBytes,
-      lines: line + readLines,
+      consumed: state.consumed + pending.bytes,
+      lines: state.lines + pending.lines,
       records: state.records + stored,
-      skipped: state.skipped + batch.skippedCount,
+      skipped: state.skipped + pending.skipped,
     };
-    offset += readBytes;
-    line += readLines;
-    readBytes = readLines = 0;
-    batch.reset();
+    pending = new Pending();
+  };
+
+  // Chunks are parsed in order of the file, several at once; each result is taken in that order.
+  type Queued = { job: ChunkJob; result: Promise<ChunkResult> } | { overlong: ChunkResult };
+  const queue: Queued[] = [];
+  let nextLine = state.lines; // lines before the next chunk read
+  let atStart = state.consumed === 0;
+  const open: { carry: { bytes: Buffer; line: number } | null } = { carry: null }; // to be read with the next chunk
+  const job = (bytes: Buffer, lines: number, final: boolean): ChunkJob => {
+    const j: ChunkJob = {
+      file: file.path, firstLine: nextLine, atStart, bytes, final, strict: opts.strict === true,
+      holdBackText: !store.temporary, cells: opts.cells ?? null,
+    };
+    nextLine += lines;
+    atStart = false;
+    return j;
+  };
+  const take = async (): Promise<boolean> => {
+    const q = queue.shift()!;
+    const r = 'overlong' in q ? q.overlong : await q.result;
+    if (r.error !== null) throw new UserError(r.error);
+    pending.add(r);
+    outcome.tentative.skipped += r.tentative.skipped;
+    outcome.tentative.samples.push(...r.tentative.samples);
+    progress.bytes += r.bytes;
+    if (r.open) {
+      // A multi-line value runs past this chunk: read it again together with the next one, whose
+      // result (read as if nothing were open) is dropped.
+      const rest = Buffer.from((q as { job: ChunkJob }).job.bytes).subarray(r.open.byte);
+      const next = queue.findIndex((x) => 'job' in x);
+      if (next >= 0) {
+        const n = queue[next] as { job: ChunkJob };
+        const merged: ChunkJob = { ...n.job, firstLine: r.open.line - 1, bytes: Buffer.concat([rest, n.job.bytes]) };
+        queue[next] = { job: merged, result: parser.parse(merged) };
+      } else open.carry = { bytes: rest, line: r.open.line - 1 };
+    }
+    if (pending.rows.length + pending.counted >= BATCH_ROWS && !r.open) {
+      commit();
+      opts.onProgress?.(progress);
+      if (opts.shouldStop?.()) return false;
+    }
+    return true;
   };
 
   try {
-    for await (const chunk of splitLines(source, state.consumed === 0)) {
-      if (chunk.kind === 'lines') {
-        for (const text of chunk.lines) batch.framer.line(text, line + ++readLines);
-      } else if (chunk.kind === 'overlong') {
-        readLines++;
-        batch.skipped(line + readLines, 'line too long');
+    for await (const c of rawChunks(source)) {
+      if (c.kind === 'overlong') {
+        queue.push({ overlong: overlongResult(opts.strict === true, file.path, nextLine + 1, c.bytes) });
+        nextLine++;
       } else {
-        // The last line, with no line break: a line still being written is read next time, complete.
-        // Into a kept store, a text line is always left for next time: cut short, it may still parse.
-        if (!store.temporary && batch.framer.idle && !/^\s*[{[]/.test(chunk.line)) {
-          progress.bytes += chunk.bytes;
-          continue;
+        let j = job(c.bytes, c.lines, c.final);
+        if (open.carry) {
+          j = { ...j, firstLine: open.carry.line, bytes: Buffer.concat([open.carry.bytes, c.bytes]) };
+          open.carry = null;
         }
-        const wasIdle = batch.framer.idle;
-        const before = { rows: batch.rows.length, skipped: batch.skippedCount, samples: batch.samples.length };
-        batch.framer.line(chunk.line, line + readLines + 1);
-        const onlySkipped = batch.rows.length === before.rows && batch.skippedCount > before.skipped;
-        if (wasIdle && batch.framer.idle && onlySkipped) {
-          outcome.tentative.skipped += batch.skippedCount - before.skipped;
-          outcome.tentative.samples.push(...batch.samples.slice(before.samples));
-          batch.skippedCount = before.skipped;
-          batch.samples.length = before.samples;
-          progress.bytes += chunk.bytes;
-          continue;
-        }
-        readLines++;
+        queue.push({ job: j, result: parser.parse(j) });
       }
-      readBytes += chunk.bytes;
-      progress.bytes += chunk.bytes;
-      if (batch.framer.idle && batch.rows.length >= BATCH_ROWS) {
-        commit();
-        opts.onProgress?.(progress);
-        if (opts.shouldStop?.()) {
+      while (queue.length >= parser.window && open.carry === null) {
+        if (!(await take())) {
           outcome.interrupted = true;
           return outcome;
         }
@@ -257,15 +266,26 @@ async function ingestFile(
   } catch (err) {
     // A gzip file cut short (or corrupt) still gives every record before the cut; the cut itself is
     // counted as skipped, but not stored, so that a re-run counts it once again rather than twice.
-    if (!(typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('Z_'))) throw err;
-    if (opts.strict) throw new UserError(`${file.path}:${line + readLines + 1}: truncated or corrupt gzip data`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(typeof code === 'string' && code.startsWith('Z_'))) throw err;
+    while (queue.length > 0) await take();
+    const line = nextLine + 1;
+    if (opts.strict) throw new UserError(`${file.path}:${line}: truncated or corrupt gzip data`);
     outcome.tentative.skipped++;
-    outcome.tentative.samples.push({ line: line + readLines + 1, reason: 'truncated or corrupt gzip data' });
+    outcome.tentative.samples.push({ line, reason: 'truncated or corrupt gzip data' });
   }
-  batch.framer.end();
+  while (queue.length > 0) await take();
   commit();
   opts.onProgress?.(progress);
   return outcome;
+}
+
+function overlongResult(strict: boolean, file: string, line: number, bytes: number): ChunkResult {
+  const skip = { line, reason: 'line too long' };
+  return {
+    rows: [], cells: [], counted: 0, ignored: 0, skipped: 1, blank: 0, samples: [skip], lines: 1, bytes,
+    tentative: { skipped: 0, samples: [] }, open: null, error: strict ? `${file}:${line}: line too long` : null,
+  };
 }
 
 /** The stream with its first `n` bytes dropped (`buffered` were already read from it). */

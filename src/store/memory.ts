@@ -1,6 +1,6 @@
 // The store of a one-shot `analyze` (no --db): rows go straight into the analyses' cells and are not
 // kept, so memory stays flat however big the input. Same bookkeeping interface as the SQLite store.
-import { Cells, type RowFilter } from '../analyses/cells.js';
+import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
 import type { Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 
@@ -28,7 +28,8 @@ export class MemoryStore implements RowSink {
     return f;
   }
 
-  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress): number {
+  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress, cells: Cell[] = []): number {
+    for (const c of cells) this.cells.merge(c);
     let duplicates = 0;
     for (const row of rows) {
       if (!row.dedup) this.cells.add(row);
@@ -41,7 +42,7 @@ export class MemoryStore implements RowSink {
       consumed: p.consumed, lines: p.lines, size: p.size, records: f.records + p.records - duplicates, ignored: f.ignored + p.ignored + duplicates,
       skipped: f.skipped + p.skipped, blank: f.blank + p.blank,
     });
-    return rows.length - duplicates;
+    return p.records - duplicates;
   }
 
   // A row already seen from another artifact within a second takes what it lacked from this one.

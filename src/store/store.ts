@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError, type Row } from '../model.js';
 import { INDEXES, MIGRATIONS } from './schema.js';
+import type { Cell } from '../analyses/cells.js';
 
 export interface FileState {
   id: number;
@@ -38,7 +39,8 @@ export interface BatchProgress {
 export interface RowSink {
   readonly temporary: boolean;
   claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState;
-  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null;
+  /** `cells`: rows already counted into the analyses' cells (one-shot runs only). */
+  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells?: Cell[]): number | null;
   files(ids: number[]): FileState[];
   samples(fileId: number): Array<{ line: number; reason: string }>;
 }

@@ -1,0 +1,160 @@
+// One chunk of a file's bytes (whole lines) -> rows, counts and samples. A pure function, run in a
+// worker thread (worker.ts) or on the main thread: everything from decoding to classification.
+import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
+import type { Row } from '../model.js';
+import { Framer, type FrameSink } from './framer.js';
+import { readValue, type RecordSink } from './shapes.js';
+import { parseTextLine } from './textlog.js';
+
+const MAX_SAMPLES = 20;
+
+export interface ChunkJob {
+  file: string;
+  firstLine: number; // lines of the file before this chunk
+  atStart: boolean; // the chunk starts the file (a BOM is dropped)
+  bytes: Uint8Array; // whole lines, and on the final chunk perhaps a last line with no line break
+  final: boolean; // the end of the file: a value still open is cut short
+  strict: boolean;
+  holdBackText: boolean; // a last text line with no line break is left for next time (kept stores)
+  cells: RowFilter | null; // count rows into cells with this filter instead of returning them
+}
+
+export interface ChunkResult {
+  rows: Row[]; // with `cells`: only the rows that may have a twin in another VT Code artifact
+  cells: Cell[];
+  counted: number; // rows counted into `cells`
+  ignored: number;
+  skipped: number;
+  blank: number;
+  samples: Array<{ line: number; reason: string }>;
+  lines: number; // lines read
+  bytes: number; // bytes read (a last line left for next time is not)
+  tentative: { skipped: number; samples: Array<{ line: number; reason: string }> };
+  /** Not final, and a multi-line value is still open: everything from this line and byte on is unread. */
+  open: { line: number; byte: number } | null;
+  error: string | null; // --strict: the first malformed record
+}
+
+class StrictStop extends Error {}
+
+/** Collects what the framer and the record shapes make of lines. */
+class Batch implements FrameSink, RecordSink {
+  rows: Row[] = [];
+  ignoredCount = 0;
+  skippedCount = 0;
+  blankCount = 0;
+  samples: Array<{ line: number; reason: string }> = [];
+  error: string | null = null;
+  readonly framer = new Framer(this);
+  private readonly cells: Cells | null;
+  counted = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly strict: boolean,
+    filter: RowFilter | null,
+  ) {
+    this.cells = filter ? new Cells(filter) : null;
+  }
+
+  value(value: unknown, line: number): void {
+    readValue(value, this.file, line, this);
+  }
+  text(line: string, lineNo: number): boolean {
+    const record = parseTextLine(line);
+    if (record === null) return false;
+    readValue(record, this.file, lineNo, this);
+    return true;
+  }
+  row(row: Row): void {
+    if (this.cells && !row.dedup) {
+      this.cells.add(row);
+      this.counted++;
+    } else this.rows.push(row);
+  }
+  ignored(): void {
+    this.ignoredCount++;
+  }
+  blank(): void {
+    this.blankCount++;
+  }
+  skipped(line: number, reason: string): void {
+    if (this.strict) {
+      this.error = `${this.file}:${line}: ${reason}`;
+      throw new StrictStop();
+    }
+    this.skippedCount++;
+    if (this.samples.length < MAX_SAMPLES) this.samples.push({ line, reason });
+  }
+  result(lines: number, bytes: number, open: ChunkResult['open']): ChunkResult {
+    return {
+      rows: this.rows, cells: this.cells ? [...this.cells.values()] : [], counted: this.counted, ignored: this.ignoredCount,
+      skipped: this.skippedCount, blank: this.blankCount, samples: this.samples, lines, bytes,
+      tentative: { skipped: 0, samples: [] }, open, error: this.error,
+    };
+  }
+}
+
+export function parseChunk(job: ChunkJob): ChunkResult {
+  const buf = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+  let text = buf.toString('utf8');
+  if (job.atStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split('\n');
+  // The piece after the last line break: empty, or (final chunk) a last line with no line break.
+  const partial = lines.pop()!;
+  let batch = new Batch(job.file, job.strict, job.cells);
+  try {
+    for (let i = 0; i < lines.length; i++) batch.framer.line(stripCr(lines[i]), job.firstLine + i + 1);
+    if (!job.final) {
+      const openedAt = batch.framer.openedAt;
+      if (openedAt === null) return batch.result(lines.length, buf.length, null);
+      // Read again only the lines before the open value, so that nothing in it is counted twice.
+      const before = openedAt - job.firstLine - 1;
+      batch = new Batch(job.file, job.strict, job.cells);
+      for (let i = 0; i < before; i++) batch.framer.line(stripCr(lines[i]), job.firstLine + i + 1);
+      return batch.result(before, nthLineStart(buf, before), { line: openedAt, byte: nthLineStart(buf, before) });
+    }
+    return finish(batch, job, lines.length, buf.length, partial);
+  } catch (err) {
+    if (err instanceof StrictStop) return batch.result(0, 0, null);
+    throw err;
+  }
+}
+
+// The end of a file: its last line (if it has no line break), then whatever value is still open.
+function finish(batch: Batch, job: ChunkJob, lines: number, bytes: number, partial: string): ChunkResult {
+  if (partial === '') {
+    batch.framer.end();
+    return batch.result(lines, bytes, null);
+  }
+  const lineNo = job.firstLine + lines + 1;
+  const partialBytes = Buffer.byteLength(partial);
+  const line = stripCr(partial);
+  // A line still being written is read next time, complete: into a kept store, a text line always
+  // (cut short, it may still parse), and any line that gives nothing but a skip.
+  if (job.holdBackText && batch.framer.idle && !/^\s*[{[]/.test(line)) return batch.result(lines, bytes - partialBytes, null);
+  const wasIdle = batch.framer.idle;
+  const before = { rows: batch.rows.length + batch.counted, skipped: batch.skippedCount, samples: batch.samples.length };
+  batch.framer.line(line, lineNo);
+  const onlySkipped = batch.rows.length + batch.counted === before.rows && batch.skippedCount > before.skipped;
+  if (wasIdle && batch.framer.idle && onlySkipped) {
+    const result = batch.result(lines, bytes - partialBytes, null);
+    result.tentative = { skipped: batch.skippedCount - before.skipped, samples: batch.samples.slice(before.samples) };
+    result.skipped = before.skipped;
+    result.samples = batch.samples.slice(0, before.samples);
+    return result;
+  }
+  batch.framer.end();
+  return batch.result(lines + 1, bytes, null);
+}
+
+function stripCr(line: string): string {
+  return line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+}
+
+/** The byte offset at which line `n` (0-based) of the buffer starts. */
+function nthLineStart(buf: Buffer, n: number): number {
+  let at = 0;
+  for (let i = 0; i < n; i++) at = buf.indexOf(10, at) + 1;
+  return at;
+}
