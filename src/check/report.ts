@@ -172,7 +172,9 @@ export function renderTableReport(r: CheckReport, color: boolean): string {
   return `${text}${r.status === 'fail' ? c.red.bold(verdict(r)) : c.green.bold(verdict(r))}\n`;
 }
 
-const mdCell = (v: unknown) => (v === null || v === undefined ? '' : String(v)).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+// A table cell: pipes and backslashes escaped, one line, and no HTML (a provider id is data, never markup).
+const mdCell = (v: unknown) =>
+  (v === null || v === undefined ? '' : String(v)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** The markdown report (also the GitHub step summary). */
 export function renderMarkdownReport(r: CheckReport): string {
