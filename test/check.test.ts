@@ -1,13 +1,14 @@
 // `vtcode-errors check` (issue 7): the alert backtest (logs whose episodes are known by construction,
 // the evaluation rule on hand-computed series, and a brute-force reference evaluator on seeded random
 // logs), drift of generated rules and dashboards, every exit code and every output format.
+import Database from 'better-sqlite3';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alignDown, alignUp, backtest, evaluateSeries, type BacktestRange, type Condition } from '../src/check/backtest.js';
 import { diffExcerpt } from '../src/check/drift.js';
-import { inputFromRows } from '../src/check/events.js';
+import { inputFromDb, inputFromRows } from '../src/check/events.js';
 import { xmlText } from '../src/check/report.js';
 import { parseConfig } from '../src/config/load.js';
 import { defaultConfig, type Config } from '../src/config/types.js';
@@ -455,6 +456,35 @@ describe('backtest()', () => {
     const want = reference(data, config, { since: range.since, until: range.until });
     const got = backtest(inputFromRows(data as never), config, range);
     assert.deepEqual(got.episodes.map(strip), want.episodes.sort(order));
+  });
+
+  test('read from the store (one SELECT per alert kind) equals read from the rows', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE error_logs (id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, provider TEXT NOT NULL, event TEXT NOT NULL, error_type TEXT, outcome TEXT)');
+    const data = randomRows(17, 3000);
+    // A few timestamps not in the stored form take the slow path and still read right.
+    data.push({ timestamp: '2026-11-20T11:00:30Z', provider: 'odd', event: 'error', error_type: 'auth_error', outcome: 'failed' });
+    data.push({ timestamp: '2026-11-20T11:00:31.5Z', provider: 'odd', event: 'recovered', error_type: null, outcome: null });
+    const insert = db.prepare('INSERT INTO error_logs (timestamp, provider, event, error_type, outcome) VALUES (?, ?, ?, ?, ?)');
+    for (const r of [...data].reverse()) insert.run(r.timestamp, r.provider, r.event, r.error_type, r.outcome);
+    const fromDb = inputFromDb(db);
+    const fromRows = inputFromRows(data as never);
+    assert.deepEqual([...fromDb.providers.entries()].sort(), [...fromRows.providers.entries()].sort());
+    for (const key of Object.keys(fromRows.series) as Array<keyof typeof fromRows.series>) {
+      const a = fromDb.series[key]!;
+      const b = fromRows.series[key]!;
+      assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort(), key);
+      for (const [p, sb] of b) {
+        const sa = a.get(p)!;
+        assert.deepEqual(Array.from(sa.times), Array.from(sb.times), `${key} ${p}`);
+        // Within one millisecond the order of outcomes is free; their number per time is not.
+        if (sb.recovered) {
+          const tally = (x: typeof sa) => Array.from(x.times, (t, i) => `${t}:${x.recovered![i]}`).sort();
+          assert.deepEqual(tally(sa), tally(sb), `${key} ${p}`);
+        }
+      }
+    }
+    db.close();
   });
 
   test('a month of events at a 1m interval is quick', () => {

@@ -12,7 +12,7 @@ type Fields = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'out
  * with outcome `recovered`, failed likewise), as SQL and as a predicate. For the ratio `good` is 1 for
  * a recovered outcome.
  */
-const SELECTIONS: Array<{ key: AlertKey; where: string; good?: string; match: (r: Fields) => boolean; isGood?: (r: Fields) => boolean }> = [
+const SELECTIONS: Array<{ key: AlertKey; where: string; good?: string; notIndexed?: boolean; match: (r: Fields) => boolean; isGood?: (r: Fields) => boolean }> = [
   { key: 'high_error_rate', where: "event = 'error'", match: (r) => r.event === 'error' },
   { key: 'rate_limit_exceeded', where: "event = 'error' AND error_type = 'rate_limit'", match: (r) => r.event === 'error' && r.error_type === 'rate_limit' },
   { key: 'provider_unavailable', where: "event = 'error' AND error_type = 'server_error'", match: (r) => r.event === 'error' && r.error_type === 'server_error' },
@@ -21,6 +21,8 @@ const SELECTIONS: Array<{ key: AlertKey; where: string; good?: string; match: (r
     key: 'low_recovery_rate',
     where: "event IN ('recovered', 'failed') OR (event = 'error' AND outcome IN ('recovered', 'failed'))",
     good: "(event = 'recovered' OR (event = 'error' AND outcome = 'recovered'))",
+    // Every error row's outcome is read anyway (the indexes do not hold it): one pass over the table is cheaper.
+    notIndexed: true,
     match: (r) => r.event === 'recovered' || r.event === 'failed' || (r.event === 'error' && (r.outcome === 'recovered' || r.outcome === 'failed')),
     isGood: (r) => r.event === 'recovered' || (r.event === 'error' && r.outcome === 'recovered'),
   },
@@ -66,33 +68,81 @@ export function inputFromRows(rows: Iterable<Fields>): BacktestInput {
   return { providers, series };
 }
 
-/** The backtest's input read from the store's error_logs: one SELECT per alert kind. */
+/**
+ * The backtest's input read from the store's error_logs: one SELECT per alert kind, each giving the
+ * provider's timestamps in order, concatenated per provider and UTC hour (one row per provider-hour
+ * instead of one per event: reading rows one by one costs more than everything else together).
+ */
 export function inputFromDb(db: Database.Database): BacktestInput {
   const providers: BacktestInput['providers'] = new Map();
   const spans = db.prepare('SELECT provider, min(timestamp) AS first, max(timestamp) AS last FROM error_logs GROUP BY provider').all() as Array<{ provider: string; first: string; last: string }>;
   for (const s of spans) providers.set(s.provider, { first: toMs(s.first), last: toMs(s.last) });
   const series: BacktestInput['series'] = {};
   for (const s of SELECTIONS) {
+    // Each item is a stored timestamp, followed for the ratio by + (recovered) or - (failed).
+    const item = s.good ? `timestamp || CASE WHEN ${s.good} THEN '+' ELSE '-' END` : 'timestamp';
+    const stmt = db
+      .prepare(
+        `SELECT provider, group_concat(${item}, ',' ORDER BY timestamp) FROM error_logs${s.notIndexed ? ' NOT INDEXED' : ''} WHERE ${s.where}
+         GROUP BY provider, substr(timestamp, 1, 13) ORDER BY provider, substr(timestamp, 1, 13)`,
+      )
+      .raw(true);
     const out = new Map<string, EventSeries>();
-    const stmt = db.prepare(`SELECT provider, timestamp${s.good ? `, ${s.good} AS good` : ''} FROM error_logs WHERE ${s.where} ORDER BY provider, timestamp`).raw(true);
     let provider: string | null = null;
     let times: number[] = [];
     let good: number[] = [];
     const flush = () => {
       if (provider !== null) out.set(provider, { times: Float64Array.from(times), ...(s.good ? { recovered: Uint8Array.from(good) } : {}) });
     };
-    for (const row of stmt.iterate() as Iterable<[string, string, number?]>) {
-      if (row[0] !== provider) {
+    for (const [p, list] of stmt.iterate() as Iterable<[string, string]>) {
+      if (p !== provider) {
         flush();
-        provider = row[0];
+        provider = p;
         times = [];
         good = [];
       }
-      times.push(toMs(row[1]));
-      if (s.good) good.push(row[2] ? 1 : 0);
+      readItems(list, s.good !== undefined, times, good);
     }
     flush();
     series[s.key] = out;
   }
   return { providers, series };
+}
+
+const STORED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
+/**
+ * Append the times (and flags) of one provider-hour's items. Stored timestamps are all
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` of the same hour here, so the hour is parsed once and minutes, seconds and
+ * milliseconds are read by position; anything else falls back to Date.parse item by item.
+ */
+function readItems(list: string, flagged: boolean, times: number[], good: number[]): void {
+  const width = flagged ? 25 : 24;
+  const first = list.slice(0, 24);
+  if ((list.length + 1) % (width + 1) === 0 && STORED.test(first)) {
+    const hour = Date.parse(`${first.slice(0, 13)}:00:00.000Z`);
+    let ok = true;
+    for (let at = 0; at < list.length; at += width + 1) {
+      if (list.charCodeAt(at + 23) !== 90 /* Z */ || list.charCodeAt(at + 13) !== 58 /* : */) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok && !Number.isNaN(hour)) {
+      for (let at = 0; at < list.length; at += width + 1) {
+        const mm = digit(list, at + 14) * 10 + digit(list, at + 15);
+        const ss = digit(list, at + 17) * 10 + digit(list, at + 18);
+        const sss = digit(list, at + 20) * 100 + digit(list, at + 21) * 10 + digit(list, at + 22);
+        times.push(hour + mm * 60_000 + ss * 1000 + sss);
+        if (flagged) good.push(list.charCodeAt(at + 24) === 43 /* + */ ? 1 : 0);
+      }
+      return;
+    }
+  }
+  for (const part of list.split(',')) {
+    const ts = flagged ? part.slice(0, -1) : part;
+    times.push(toMs(ts));
+    if (flagged) good.push(part.endsWith('+') ? 1 : 0);
+  }
 }
