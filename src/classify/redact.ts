@@ -4,7 +4,8 @@
 export const REDACTED = '[REDACTED]';
 
 // Cheap pre-test: text that has none of these cannot hold a secret, and most messages do not.
-const MAYBE_SECRET = /sk-|AIza|xai-|gsk_|bearer|key|token/i;
+// ("API key not valid" is common and holds no secret: `key`/`token` count only before `=` or `:`.)
+const MAYBE_SECRET = /sk-|AIza|xai-|gsk_|bearer|(?:key|token)["']?\s*[=:]/i;
 
 // Provider key formats. The prefix must start a token (not "disk-usage", "task-force") and be
 // followed by at least 8 key characters, so ordinary hyphenated words are left alone.

@@ -28,20 +28,35 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
       discarding = false;
       data = data.subarray(nl + 1);
     }
+    // The line begun in the last buffer ends in this one: it is a chunk of its own, so that the big
+    // buffer is never copied.
+    if (carry) {
+      const nl = data.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, data]);
+        if (carry.length > MAX_LINE) {
+          discarding = true;
+          discarded = carry.length;
+          carry = null;
+        }
+        continue;
+      }
+      if (held) yield chunk(held, false);
+      held = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+      carry = null;
+      data = data.subarray(nl + 1);
+    }
     const last = data.lastIndexOf(10);
     if (last < 0) {
-      carry = carry ? Buffer.concat([carry, data]) : Buffer.from(data);
-      if (carry.length > MAX_LINE) {
+      if (data.length > MAX_LINE) {
         discarding = true;
-        discarded = carry.length;
-        carry = null;
-      }
+        discarded = data.length;
+      } else if (data.length > 0) carry = Buffer.from(data);
       continue;
     }
-    const whole = carry ? Buffer.concat([carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
     if (held) yield chunk(held, false);
-    held = whole;
-    // Keep the remainder only as a copy, so the big chunk it came from can be freed.
+    held = data.subarray(0, last + 1);
+    // Keep the remainder only as a copy, so the big buffer it came from can be freed.
     carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
   }
   if (discarding) {

@@ -16,6 +16,7 @@ export interface RecordSink {
 }
 
 const MAX_MESSAGE = 500;
+const ANY_PHRASE = new RegExp(EVENT_PHRASES.map(([p]) => p).join('|'), 'i');
 const EVENT_SET = new Set<string>(EVENTS);
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -89,24 +90,18 @@ interface Defaults {
 /** A flat, tracing-JSON or raw record (or a session archive's `error_logs` entry). */
 function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   const f = isObj(o.fields) ? o.fields : null;
-  const get = (names: readonly string[]): unknown => {
-    for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
-    if (f) for (const n of names) if (f[n] !== undefined && f[n] !== null) return f[n];
-    return undefined;
-  };
-  const has = (name: string) => (o[name] !== undefined && o[name] !== null) || (f !== null && f[name] !== undefined && f[name] !== null);
+  const get = (names: readonly string[]) => pick(o, f, names);
 
   // Every message field present (each name at the top level, then under `fields`), in alias order.
   const messages: string[] = [];
   let errorObject: string | null = null;
   for (const name of FIELDS.message) {
-    for (const holder of f ? [o, f] : [o]) {
-      const v = holder[name];
+    for (let v = o[name], k = 0; k < 2; k++, v = f === null ? undefined : f[name]) {
       if (typeof v === 'string') messages.push(stripAnsi(v));
-      else if (isObj(v) && errorObject === null) errorObject = stripAnsi(JSON.stringify(v)); // {"error": {...}} is a body
+      else if (errorObject === null && isObj(v)) errorObject = stripAnsi(JSON.stringify(v)); // {"error": {...}} is a body
     }
   }
-  const finalError = get(['final_error']);
+  const finalError = get(FINAL_ERROR);
   if (typeof finalError === 'string') messages.push(stripAnsi(finalError));
   const rawBody = get(FIELDS.body);
   let body = typeof rawBody === 'string' ? stripAnsi(rawBody) : isObj(rawBody) || Array.isArray(rawBody) ? stripAnsi(JSON.stringify(rawBody)) : null;
@@ -116,9 +111,9 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   let status: number | null = null;
   let outcome = str(get(FIELDS.outcome))?.toLowerCase() ?? null;
   for (const name of FIELDS.status) {
-    const v = get([name]);
+    const v = pick(o, f, [name]);
     if (v === undefined) continue;
-    if (typeof v === 'string' && /^\s*(recovered|failed)\s*$/i.test(v)) outcome ??= v.trim().toLowerCase();
+    if (typeof v === 'string' && OUTCOME.test(v)) outcome ??= v.trim().toLowerCase();
     else status ??= parseStatus(v);
   }
   if (status === null) for (const m of messages) if ((status = statusInText(m)) !== null) break;
@@ -126,25 +121,19 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   const event = eventOf(str(get(FIELDS.event)), messages, finalError !== undefined);
   const explicitType = str(get(FIELDS.errorType));
   const level = str(get(FIELDS.level))?.toUpperCase() ?? null;
-  const aboutError =
-    event.named ||
-    explicitType !== null ||
-    (status !== null && status >= 400) ||
-    body !== null ||
-    FIELDS.errorFields.some(has) ||
-    level === 'ERROR';
-  if (!aboutError) return sink.ignored();
+  const errorField = FIELDS.errorFields.some((name) => pick(o, f, [name]) !== undefined);
+  const carriesError = explicitType !== null || body !== null || (status !== null && status >= 400) || errorField;
+  if (!(event.named || carriesError || level === 'ERROR')) return sink.ignored();
 
   const timestamp = parseTimestamp(get(FIELDS.time));
   if (timestamp === null) return sink.skipped(d.line, 'no usable timestamp');
 
-  const model = clean(str(get(FIELDS.model))) ?? d.model ?? null;
-  const rawProvider = clean(str(get(FIELDS.provider))) ?? d.provider;
-  const texts = body !== null ? [...messages, body] : messages;
-  const provider = rawProvider ? providerId(rawProvider) : inferProvider(str(get(FIELDS.target)), texts, model);
+  const model = cleanName(str(get(FIELDS.model))) ?? d.model ?? null;
+  const rawProvider = str(get(FIELDS.provider)) ?? d.provider;
+  const provider =
+    (rawProvider ? providerOf(rawProvider) : null) ?? inferProvider(str(get(FIELDS.target)), body !== null ? [...messages, body] : messages, model);
 
   // Errors are always classified; other events only when they carry something to classify.
-  const carriesError = explicitType !== null || body !== null || (status !== null && status >= 400) || FIELDS.errorFields.some(has);
   const c =
     event.kind === 'error' || event.kind === 'failed' || event.kind === 'retry' || carriesError
       ? classify({ status, body, messages, errorType: explicitType })
@@ -155,7 +144,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   sink.row({
     timestamp,
     provider,
-    model: model === null ? null : redact(model),
+    model,
     event: event.kind,
     error_type: errorType?.errorType ?? (explicitType ? normaliseErrorType(explicitType) : null),
     error_subtype: errorType?.subtype ?? null,
@@ -175,11 +164,40 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
 
 const dedupText = (m: string) => m.slice(0, 300).toLowerCase().replace(/\s+/g, ' ').trim();
 
+const FINAL_ERROR = ['final_error'];
+const OUTCOME = /^\s*(recovered|failed)\s*$/i;
+
+/** A field: the first of `names` present at the top level, else under `fields`. */
+function pick(o: Obj, f: Obj | null, names: readonly string[]): unknown {
+  for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
+  if (f !== null) for (const n of names) if (f[n] !== undefined && f[n] !== null) return f[n];
+  return undefined;
+}
+
+// Provider and model values repeat on every line: each distinct one is cleaned once (a bounded memo).
+const memo = <T>(fn: (s: string) => T) => {
+  const cache = new Map<string, T>();
+  return (s: string): T => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      if (cache.size > 10_000) cache.clear();
+      cache.set(s, (v = fn(s)));
+    }
+    return v;
+  };
+};
+const providerOf = memo((raw: string) => {
+  const cleaned = clean(raw);
+  return cleaned === null ? null : providerId(cleaned);
+});
+const cleanModel = memo((raw: string) => clean(raw));
+const cleanName = (raw: string | null) => (raw === null ? null : cleanModel(raw));
+
 /** The event: an explicit `event` field naming one of the five, then a phrase in any message. */
 function eventOf(field: string | null, messages: string[], hasFinalError: boolean): { kind: EventKind; named: boolean } {
   const named = field?.toLowerCase();
   if (named && EVENT_SET.has(named)) return { kind: named as EventKind, named: true };
-  const lower = messages.map((m) => m.slice(0, 4096).toLowerCase());
+  const lower = messages.some((m) => ANY_PHRASE.test(m)) ? messages.map((m) => m.slice(0, 4096).toLowerCase()) : [];
   for (const [phrase, kind] of EVENT_PHRASES) {
     if (kind === 'failed' && hasFinalError) return { kind, named: true };
     for (const m of lower) if (m.includes(phrase)) return { kind, named: true };
@@ -198,7 +216,9 @@ function clean(v: string | null | undefined): string | null {
 }
 
 // Redact first, so that a secret cut at the limit is not half kept; bound the work on huge text.
-function shorten(text: string): string {
+// Messages repeat: each distinct one is worked on once.
+const shorten = memo(shortenOnce);
+function shortenOnce(text: string): string {
   const r = redact(text.length > 4 * MAX_MESSAGE ? text.slice(0, 4 * MAX_MESSAGE) : text);
   return r.length > MAX_MESSAGE ? r.slice(0, MAX_MESSAGE) : r;
 }

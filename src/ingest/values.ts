@@ -40,18 +40,13 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-// Most logs already write the stored form, YYYY-MM-DDTHH:MM:SS.sssZ: such a value is kept as it is.
-const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+// Most logs already write the stored form, YYYY-MM-DDTHH:MM:SS.sssZ: such a value, when every field
+// is in range in every month (days up to 28), is kept as it is; anything else takes the careful path.
+const CANONICAL = /^(?:19[7-9]\d|[2-9]\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /** A record's time value in the stored form (UTC, milliseconds), or null when it is not usable. */
 export function parseTimestamp(value: unknown): string | null {
-  if (typeof value === 'string' && value.length === 24 && CANONICAL.test(value)) {
-    // Days up to 28 and hours up to 23 are valid in every month; anything else takes the careful path.
-    if (value.slice(8, 10) <= '28' && value.slice(11, 13) <= '23') {
-      const ms = Date.parse(value);
-      if (ms === ms) return value; // not NaN
-    }
-  }
+  if (typeof value === 'string' && value.length === 24 && CANONICAL.test(value)) return value;
   const ms = parseTime(value);
   return ms === null ? null : isoTime(ms);
 }
