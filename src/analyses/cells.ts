@@ -1,5 +1,5 @@
-// Every analysis of DESIGN.md §5 is a sum over rows grouped by (provider, UTC hour, event, error_type,
-// outcome, and the message of auth errors). Those groups, "cells", are what both ways of running the
+// Every analysis of DESIGN.md §5 is a sum over rows grouped by (provider, event, error_type, outcome,
+// the UTC hour of rate-limit errors and the message of auth errors). Those groups, "cells", are what both ways of running the
 // analyses produce: a one-shot `analyze` adds rows to them as it reads (no row is stored), and a kept
 // store answers them with one GROUP BY. The report is then made from cells alone.
 import type Database from 'better-sqlite3';
@@ -13,7 +13,7 @@ export interface RowFilter {
 
 export interface Cell {
   provider: string;
-  hour: string; // YYYY-MM-DDTHH:00:00Z
+  hour: string | null; // YYYY-MM-DDTHH:00:00Z, rate-limit errors only
   event: string;
   error_type: string | null;
   outcome: string | null;
@@ -28,6 +28,7 @@ export interface Cell {
 export type CellRow = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'outcome' | 'error_message' | 'retry_count'>;
 
 const isAuthError = (event: string, type: string | null) => event === 'error' && type === 'auth_error';
+const isRateLimit = (event: string, type: string | null) => event === 'error' && type === 'rate_limit';
 
 export class Cells {
   private readonly map = new Map<string, Cell>();
@@ -40,7 +41,7 @@ export class Cells {
     if ((f.since !== null && row.timestamp < f.since) || (f.until !== null && row.timestamp >= f.until)) return;
     if (f.providers.length > 0 && !f.providers.includes(row.provider)) return;
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
-    const hour = row.timestamp.slice(0, 13) + ':00:00Z';
+    const hour = isRateLimit(row.event, row.error_type) ? row.timestamp.slice(0, 13) + ':00:00Z' : null;
     const key = `${row.provider}\u0000${hour}\u0000${row.event}\u0000${row.error_type}\u0000${row.outcome}\u0000${message}`;
     const c = this.map.get(key);
     const retried = row.retry_count !== null ? 1 : 0;
@@ -87,7 +88,8 @@ export function storedCells(db: Database.Database, filter: RowFilter): Cell[] {
   if (filter.providers.length) conds.push(`provider IN (${filter.providers.map(() => '?').join(',')})`), params.push(...filter.providers);
   return db
     .prepare(
-      `SELECT provider, substr(timestamp, 1, 13) || ':00:00Z' AS hour, event, error_type, outcome,
+      `SELECT provider, CASE WHEN event = 'error' AND error_type = 'rate_limit' THEN substr(timestamp, 1, 13) || ':00:00Z' END AS hour,
+         event, error_type, outcome,
          CASE WHEN event = 'error' AND error_type = 'auth_error' THEN error_message END AS message,
          count(*) AS n, coalesce(sum(retry_count), 0) AS retry_sum, count(retry_count) AS retry_n,
          min(timestamp) AS min_ts, max(timestamp) AS max_ts

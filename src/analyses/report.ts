@@ -77,7 +77,7 @@ export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, top 
     .map((g) => ({ error_type: g.cell.error_type, errors: g.sums[0] }))
     .sort((a, b) => b.errors - a.errors || cmp(a.error_type, b.error_type));
   const spikes = groupSum(cells, errorOf('rate_limit'), (c) => `${c.provider}\u0000${c.hour}`, n)
-    .map((g) => ({ provider: g.cell.provider, hour: g.cell.hour, count: g.sums[0] }))
+    .map((g) => ({ provider: g.cell.provider, hour: g.cell.hour!, count: g.sums[0] }))
     .sort((a, b) => b.count - a.count || cmp(a.provider, b.provider) || cmp(a.hour, b.hour))
     .slice(0, top);
   const auth = groupSum(cells, errorOf('auth_error'), (c) => `${c.provider}\u0000${c.message}`, n)

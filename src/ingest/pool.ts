@@ -34,7 +34,7 @@ class WorkerPool implements Parser {
     this.window = n * 2;
     for (let i = 0; i < n; i++) {
       // A small young generation keeps each worker's memory low; chunks are small and short-lived.
-      const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
       w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
         const p = this.waiting.get(m.id);
         this.waiting.delete(m.id);
