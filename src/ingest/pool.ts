@@ -26,34 +26,48 @@ export function parserFor(bytes: number): Parser {
 
 class WorkerPool implements Parser {
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { worker: number; job: ChunkJob; resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   readonly window: number;
 
   constructor(n: number) {
     this.window = n * 2;
-    for (let i = 0; i < n; i++) {
-      // A small young generation keeps each worker's memory low; chunks are small and short-lived.
-      const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
-      w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
-        const p = this.waiting.get(m.id);
-        this.waiting.delete(m.id);
-        if (m.error !== undefined) p?.reject(new Error(m.error));
-        else p?.resolve(m.result!);
-      });
-      w.on('error', (err) => {
-        for (const p of this.waiting.values()) p.reject(err);
-        this.waiting.clear();
-      });
-      this.workers.push(w);
-    }
+    for (let i = 0; i < n; i++) this.workers.push(this.start(i));
+  }
+
+  // Small heaps keep memory flat; a chunk too big for them (a huge pretty-printed document) makes its
+  // worker run out of memory, and then that worker's chunks are parsed here instead and it is replaced.
+  private start(slot: number): Worker {
+    const w = new Worker(new URL('./worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+    });
+    w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
+      const p = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) p?.reject(new Error(m.error));
+      else p?.resolve(m.result!);
+    });
+    w.on('error', () => {
+      for (const [id, p] of this.waiting) {
+        if (p.worker !== slot) continue;
+        this.waiting.delete(id);
+        try {
+          p.resolve(parseChunk(p.job));
+        } catch (err) {
+          p.reject(err as Error);
+        }
+      }
+      this.workers[slot] = this.start(slot);
+    });
+    return w;
   }
 
   parse(job: ChunkJob): Promise<ChunkResult> {
     const id = this.nextId++;
+    const worker = id % this.workers.length;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.workers[id % this.workers.length].postMessage({ id, job });
+      this.waiting.set(id, { worker, job, resolve, reject });
+      this.workers[worker].postMessage({ id, job });
     });
   }
 
