@@ -79,8 +79,43 @@ export class Cells {
   }
 }
 
+/** What one run added to a kept store, counted as it went (Store.trackCells). */
+export interface RunCells {
+  cells: Cells;
+  fromGeneration: number; // the store's generation when the run began
+  bumps: number; // the generations its own commits moved on
+  exact: boolean; // false when a stored row changed or a batch was rolled back
+}
+
+/**
+ * The cells of the rows of a kept store, remembered per filter and generation: cells add up, so the
+ * cells of the last run plus what this run added are the cells now, when no one else wrote meanwhile.
+ */
+export function storedCells(db: Database.Database, filter: RowFilter, run: RunCells | null = null): Cell[] {
+  const key = JSON.stringify(filter);
+  const generation = db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
+  const cachedAt = (g: number) =>
+    db.prepare('SELECT cells FROM cells_cache WHERE filter = ? AND generation = ?').pluck().get(key, g) as string | undefined;
+  const now = cachedAt(generation);
+  if (now !== undefined) return JSON.parse(now) as Cell[];
+  let cells: Cell[] | null = null;
+  if (run && run.exact && generation === run.fromGeneration + run.bumps) {
+    const before = run.fromGeneration === 0 ? '[]' : cachedAt(run.fromGeneration);
+    if (before !== undefined) {
+      for (const c of JSON.parse(before) as Cell[]) run.cells.merge(c);
+      cells = [...run.cells.values()];
+    }
+  }
+  cells ??= countCells(db, filter);
+  db.transaction(() => {
+    db.prepare('DELETE FROM cells_cache WHERE generation <> ?').run(generation);
+    db.prepare('INSERT OR REPLACE INTO cells_cache (filter, generation, cells) VALUES (?, ?, ?)').run(key, generation, JSON.stringify(cells));
+  })();
+  return cells;
+}
+
 /** The cells of the rows of a kept store, in one pass. */
-export function storedCells(db: Database.Database, filter: RowFilter): Cell[] {
+function countCells(db: Database.Database, filter: RowFilter): Cell[] {
   const conds: string[] = [];
   const params: unknown[] = [];
   if (filter.since) conds.push('timestamp >= ?'), params.push(filter.since);

@@ -44,10 +44,10 @@ export function registerAnalyze(program: Command): void {
       }
       const store = Store.open(opts.db);
       try {
+        const run = store.trackCells(filter);
         const ingest = await runIngest(paths, store, opts);
         if (ingest.interrupted) return;
-        store.createIndexes();
-        const report = buildReport(storedCells(store.db, filter), ingest, opts.top);
+        const report = buildReport(storedCells(store.db, filter, run), ingest, opts.top);
         process.stdout.write(renderReport(report, opts));
       } finally {
         store.close();

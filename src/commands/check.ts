@@ -73,7 +73,6 @@ export function registerCheck(program: Command): void {
           ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
           if (r.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${r.skipped} malformed record${r.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
         }
-        if (!store.temporary) store.createIndexes();
         const result = backtest(inputFromDb(store.db), config, { since: range.since, until: range.until, providers: opts.provider.map(providerId) });
         const drift: DriftEntry[] = [];
         if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir }));

@@ -19,7 +19,6 @@ export function registerIngest(program: Command): void {
     const store = Store.open(opts.db);
     try {
       const r = await runIngest(paths, store, opts);
-      store.createIndexes();
       const total = store.db.prepare('SELECT count(*) FROM error_logs').pluck().get() as number;
       const summary = { files: r.files, added: r.rowsAdded, rows: total, ignored: r.ignored, skipped: r.skipped, skipped_samples: r.samples };
       if (opts.format === 'json') process.stdout.write(renderJson(summary));

@@ -47,11 +47,16 @@ export const MIGRATIONS: string[] = [
   `ALTER TABLE error_logs ADD COLUMN dedup_key TEXT;
    ALTER TABLE error_logs ADD COLUMN dedup_origin TEXT;
    CREATE INDEX error_logs_dedup ON error_logs (dedup_key) WHERE dedup_key IS NOT NULL;`,
-];
-
-// Built after a bulk load (or kept while adding to a store that has them): they serve the analyses,
-// which all filter on event and error_type, group by provider and range over time.
-export const INDEXES = [
-  'CREATE INDEX IF NOT EXISTS error_logs_event_type ON error_logs (event, error_type, provider, timestamp)',
-  'CREATE INDEX IF NOT EXISTS error_logs_timestamp ON error_logs (timestamp)',
+  // 3: a generation number that every change of error_logs moves on, and the analyses' cells of the
+  // last runs by filter, valid for the generation they were counted at: a re-run on unchanged input
+  // answers from them at once.
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+   INSERT INTO meta (key, value) VALUES ('generation', 0);
+   CREATE TABLE cells_cache (filter TEXT PRIMARY KEY, generation INTEGER NOT NULL, cells TEXT NOT NULL);`,
+  // 4: one index, kept up as rows come in rather than built after a load: time first (logs are mostly
+  // in time order, so it grows at its end, cheaply), then what the analyses group by, so that a time
+  // range of the analyses (and of `check`) reads the index alone.
+  `DROP INDEX IF EXISTS error_logs_event_type;
+   DROP INDEX IF EXISTS error_logs_timestamp;
+   CREATE INDEX error_logs_time ON error_logs (timestamp, event, error_type, provider);`,
 ];

@@ -7,8 +7,8 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError, type Row } from '../model.js';
-import { INDEXES, MIGRATIONS } from './schema.js';
-import type { Cell } from '../analyses/cells.js';
+import { MIGRATIONS } from './schema.js';
+import { Cells, type Cell, type RowFilter, type RunCells } from '../analyses/cells.js';
 
 export interface FileState {
   id: number;
@@ -57,6 +57,7 @@ export class Store implements RowSink {
   private insertOne?: Database.Statement;
   private findTwin?: Database.Statement;
   private fillTwin?: Database.Statement;
+  private run: RunCells | null = null;
   private tempDir: string | null = null;
 
   private constructor(
@@ -120,13 +121,11 @@ export class Store implements RowSink {
     this.tempDir = null;
   }
 
-  hasIndexes(): boolean {
-    const n = this.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'error_logs_%'").pluck().get();
-    return (n as number) > 0;
-  }
-
-  createIndexes(): void {
-    for (const sql of INDEXES) this.db.exec(sql);
+  /** Count what this run stores into cells for `filter` too (see analyses/cells.ts storedCells). */
+  trackCells(filter: RowFilter): RunCells {
+    const generation = this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
+    this.run = { cells: new Cells(filter), fromGeneration: generation, bumps: 0, exact: true };
+    return this.run;
   }
 
   /**
@@ -175,6 +174,15 @@ export class Store implements RowSink {
    * another process moved the file's offset meanwhile (the caller reads on from the new offset).
    */
   commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null {
+    try {
+      return this.commit(file, rows, samples, progress);
+    } catch (err) {
+      if (this.run) this.run.exact = false; // rolled back: what was counted of it is not in the store
+      throw err;
+    }
+  }
+
+  private commit(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null {
     return this.db
       .transaction((): number | null => {
         const moved = this.db
@@ -189,6 +197,10 @@ export class Store implements RowSink {
           );
         if (moved.changes === 0) return null;
         const duplicates = this.insertRows(rows);
+        if (rows.length > 0) {
+          this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
+          if (this.run) this.run.bumps++;
+        }
         if (duplicates > 0) {
           this.db.prepare('UPDATE ingested_files SET records = records - ?, ignored = ignored + ? WHERE id = ?').run(duplicates, duplicates, file.id);
         }
@@ -237,6 +249,7 @@ export class Store implements RowSink {
         if (twin) {
           const r = row;
           this.fillTwin!.run(r.provider, r.model, r.error_type, r.error_subtype, r.status_code, r.error_message, r.retry_count, r.retryable, twin.id);
+          if (this.run) this.run.exact = false; // a stored row changed: count the cells anew
           duplicates++;
           continue;
         }
@@ -245,6 +258,7 @@ export class Store implements RowSink {
       for (const c of COLUMNS) values[k++] = row[c];
       values[k++] = row.dedup?.key ?? null;
       values[k] = row.dedup?.origin ?? null;
+      this.run?.cells.add(row);
       if (++queued === ROWS_PER_INSERT) flush();
     }
     flush();
