@@ -487,7 +487,9 @@ describe('backtest()', () => {
     db.close();
   });
 
-  test('a month of events at a 1m interval is quick', () => {
+  // Not a timing test (npm run bench measures): a guard against an evaluation that scans every event
+  // at every evaluation, which would take many minutes here.
+  test('a month of events at a 1m interval does not scan per evaluation', () => {
     const rnd = prng(5);
     const start = ms('00:00');
     const month: RefRow[] = [];
@@ -500,7 +502,7 @@ describe('backtest()', () => {
     const r = backtest(input, defaultConfig(), { since: null, until: null });
     // ~43k evaluations x 5 providers x 6 alerts over 200k events: a full scan per evaluation would take minutes.
     assert.ok(r.evaluations > 43_000);
-    assert.ok(Date.now() - began < 3000, `took ${Date.now() - began} ms`);
+    assert.ok(Date.now() - began < 60_000, `took ${Date.now() - began} ms`);
   });
 });
 

@@ -358,17 +358,14 @@ test('redact is idempotent and leaves no secret behind', () => {
 
 // ---- size ----
 
-test('a 64 MB body is classified quickly: only its first 64 KiB are scanned', () => {
+test('a 64 MB body: only its first 64 KiB are scanned', () => {
   const big = 'x'.repeat(64 * 1024 * 1024);
   const bodies = ['Rate limit exceeded ' + big, big + ' Rate limit exceeded', '{"error":{"code":503,"message":"' + big + '"}}'];
   for (const b of bodies) assert.ok(b.length > 64e6);
-  const start = process.hrtime.bigint();
   const head = classify(input(null, bodies[0]!));
   const tail = classify(input(null, bodies[1]!));
   const nested = classify(input(200, bodies[2]!));
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   assert.equal(head.errorType, 'rate_limit');
   assert.equal(tail.errorType, 'unknown'); // the marker lies past the scan window
   assert.equal(nested.subtype, 'unavailable');
-  assert.ok(ms < 2000, `took ${ms} ms`);
 });
