@@ -58,13 +58,23 @@ class Batch implements FrameSink, RecordSink {
   }
 
   value(value: unknown, line: number): void {
-    readValue(value, this.file, line, this);
+    this.read(value, line);
   }
   text(line: string, lineNo: number): boolean {
     const record = parseTextLine(line);
     if (record === null) return false;
-    readValue(record, this.file, lineNo, this);
+    this.read(record, lineNo);
     return true;
+  }
+  // One record that cannot be read (JSON nested too deep to serialise again, say) is skipped; the
+  // rest of the file is still read.
+  private read(value: unknown, line: number): void {
+    try {
+      readValue(value, this.file, line, this);
+    } catch (err) {
+      if (err instanceof StrictStop) throw err;
+      this.skipped(line, err instanceof RangeError ? 'record nested too deeply' : `unreadable record (${(err as Error)?.message ?? err})`);
+    }
   }
   row(row: Row): void {
     if (this.cells && !row.dedup) {

@@ -154,6 +154,13 @@ export class Framer {
 
   // Array: elements split at depth-1 commas; the bracket that returns to depth 0 ends the array.
   private continueArray(p: Pending, text: string, lineNo: number): void {
+    // A complete JSON Lines record at column 0 inside an unfinished element: the array was cut short
+    // (or never was one: a line of `[`s, a record cut after its `[`).
+    if (p.depth > 1 && p.openedAt !== lineNo && text.charCodeAt(0) === OPEN_BRACE && isJsonObject(text)) {
+      this.pending = null;
+      this.sink.skipped(p.startLine, 'invalid JSON');
+      return this.line(text, lineNo);
+    }
     let from = 0; // start of the current element's text on this line
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);

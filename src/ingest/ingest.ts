@@ -53,7 +53,6 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
       result.interrupted = true;
       break;
     }
-    result.files++;
     progress.files++;
     let outcome: FileOutcome | null = null;
     try {
@@ -72,6 +71,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
       result.problems.push({ path: file.path, reason: errorText(err) });
     }
     if (!outcome) continue;
+    result.files++; // opened and read
     result.rowsAdded += outcome.rowsAdded;
     const totals = store.files([outcome.fileId])[0];
     result.records += totals.records;

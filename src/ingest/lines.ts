@@ -14,8 +14,18 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
   let discarding = false; // inside an overlong line, until its end
   let discarded = 0;
   const chunk = (bytes: Buffer, final: boolean): RawChunk => ({ kind: 'lines', bytes, lines: countLines(bytes), final });
-  for await (const buf of source) {
-    let data: Buffer = buf;
+  // A read error (a gzip file cut short) ends the chunks, but what was read before it is handed on first.
+  const reading = source[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await reading.next();
+    } catch (err) {
+      if (held) yield chunk(held, false);
+      throw err;
+    }
+    if (next.done) break;
+    let data: Buffer = next.value;
     if (discarding) {
       const nl = data.indexOf(10);
       if (nl < 0) {

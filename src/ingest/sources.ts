@@ -94,7 +94,10 @@ export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 
  * `from`: a byte offset into a plain (not gzip) file to start at.
  */
 export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<Buffer> {
-  const raw: Readable = file.stdin ? process.stdin : createReadStream(file.path, { highWaterMark: 1 << 20, start: from });
+  // (`start` only past 0: it makes the stream seek, which a FIFO cannot.)
+  const raw: Readable = file.stdin
+    ? process.stdin
+    : createReadStream(file.path, from > 0 ? { highWaterMark: 1 << 20, start: from } : { highWaterMark: 1 << 20 });
   if (from > 0) {
     yield* raw as AsyncIterable<Buffer>;
     return;

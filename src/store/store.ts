@@ -134,6 +134,14 @@ export class Store implements RowSink {
    * else a new row. `prefixHash(len)` hashes the first len bytes of the file's content.
    */
   claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
+    try {
+      return this.claim(path, size, fpLen, prefixHash);
+    } catch (err) {
+      throw this.writeError(err);
+    }
+  }
+
+  private claim(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
     const fingerprint = prefixHash(fpLen);
     return this.db
       .transaction((): FileState => {
@@ -178,8 +186,14 @@ export class Store implements RowSink {
       return this.commit(file, rows, samples, progress);
     } catch (err) {
       if (this.run) this.run.exact = false; // rolled back: what was counted of it is not in the store
-      throw err;
+      throw this.writeError(err);
     }
+  }
+
+  /** A database that cannot be written stops the run, named as the culprit (not the file being read). */
+  private writeError(err: unknown): unknown {
+    const code = (err as { code?: unknown })?.code;
+    return typeof code === 'string' && code.startsWith('SQLITE_') ? new UserError(`${this.path}: cannot write the database (${describe(err)})`) : err;
   }
 
   private commit(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null {
