@@ -38,34 +38,20 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
       discarding = false;
       data = data.subarray(nl + 1);
     }
-    // The line begun in the last buffer ends in this one: it is a chunk of its own, so that the big
-    // buffer is never copied.
-    if (carry) {
-      const nl = data.indexOf(10);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, data]);
-        if (carry.length > MAX_LINE) {
-          discarding = true;
-          discarded = carry.length;
-          carry = null;
-        }
-        continue;
-      }
-      if (held) yield chunk(held, false);
-      held = Buffer.concat([carry, data.subarray(0, nl + 1)]);
-      carry = null;
-      data = data.subarray(nl + 1);
-    }
     const last = data.lastIndexOf(10);
     if (last < 0) {
-      if (data.length > MAX_LINE) {
+      carry = carry ? Buffer.concat([carry, data]) : Buffer.from(data);
+      if (carry.length > MAX_LINE) {
         discarding = true;
-        discarded = data.length;
-      } else if (data.length > 0) carry = Buffer.from(data);
+        discarded = carry.length;
+        carry = null;
+      }
       continue;
     }
     if (held) yield chunk(held, false);
-    held = data.subarray(0, last + 1);
+    // The line begun in the last buffer ends in this one: one chunk (one copy of a read buffer is
+    // cheaper than a chunk of its own for one line).
+    held = carry ? Buffer.concat([carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
     // Keep the remainder only as a copy, so the big buffer it came from can be freed.
     carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
   }

@@ -39,7 +39,7 @@ class WorkerPool implements Parser {
   // worker run out of memory, and then that worker's chunks are parsed here instead and it is replaced.
   private start(slot: number): Worker {
     const w = new Worker(new URL('./worker.js', import.meta.url), {
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 },
     });
     w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
       const p = this.waiting.get(m.id);
@@ -64,7 +64,10 @@ class WorkerPool implements Parser {
 
   parse(job: ChunkJob): Promise<ChunkResult> {
     const id = this.nextId++;
-    const worker = id % this.workers.length;
+    // To the worker with the fewest bytes under way (chunks differ much in size).
+    const load = this.workers.map(() => 0);
+    for (const p of this.waiting.values()) load[p.worker] += p.job.bytes.byteLength;
+    const worker = load.indexOf(Math.min(...load));
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { worker, job, resolve, reject });
       this.workers[worker].postMessage({ id, job });

@@ -87,6 +87,10 @@ export function errorText(err: unknown): string {
   return (e?.code && known[e.code]) || e?.message || String(err);
 }
 
+// Read size, and so the size of a parsing chunk: small enough that the chunks under way in the
+// workers weigh little, big enough that each is worth sending.
+const READ_BYTES = 512 * 1024;
+
 export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /**
@@ -97,7 +101,7 @@ export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<
   // (`start` only past 0: it makes the stream seek, which a FIFO cannot.)
   const raw: Readable = file.stdin
     ? process.stdin
-    : createReadStream(file.path, from > 0 ? { highWaterMark: 1 << 20, start: from } : { highWaterMark: 1 << 20 });
+    : createReadStream(file.path, from > 0 ? { highWaterMark: READ_BYTES, start: from } : { highWaterMark: READ_BYTES });
   if (from > 0) {
     yield* raw as AsyncIterable<Buffer>;
     return;
@@ -125,13 +129,13 @@ export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<
   pipeline(Readable.from(rest()), gunzip, () => {});
   let pending: Buffer[] = [];
   let size = 0;
-  // Hand on ~1 MiB at a time rather than zlib's small chunks; on an error (a file cut short), what
+  // Hand on READ_BYTES at a time rather than zlib's small chunks; on an error (a file cut short), what
   // was decoded before it first.
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       pending.push(chunk);
       size += chunk.length;
-      if (size >= 1 << 20) {
+      if (size >= READ_BYTES) {
         yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
         pending = [];
         size = 0;
