@@ -30,6 +30,12 @@ export type CellRow = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type
 const isAuthError = (event: string, type: string | null) => event === 'error' && type === 'auth_error';
 const isRateLimit = (event: string, type: string | null) => event === 'error' && type === 'rate_limit';
 
+// The hour and the message are null in most cells: keys stay short.
+function cellKey(provider: string, event: string, type: string | null, outcome: string | null, hour: string | null, message: string | null): string {
+  const key = provider + '\u0000' + event + '\u0000' + type + '\u0000' + outcome;
+  return hour === null && message === null ? key : key + '\u0000' + hour + '\u0000' + message;
+}
+
 export class Cells {
   private readonly map = new Map<string, Cell>();
 
@@ -42,7 +48,7 @@ export class Cells {
     if (f.providers.length > 0 && !f.providers.includes(row.provider)) return;
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
     const hour = isRateLimit(row.event, row.error_type) ? row.timestamp.slice(0, 13) + ':00:00Z' : null;
-    const key = `${row.provider}\u0000${hour}\u0000${row.event}\u0000${row.error_type}\u0000${row.outcome}\u0000${message}`;
+    const key = cellKey(row.provider, row.event, row.error_type, row.outcome, hour, message);
     const c = this.map.get(key);
     const retried = row.retry_count !== null ? 1 : 0;
     if (c === undefined) {
@@ -61,7 +67,7 @@ export class Cells {
 
   /** Add a cell counted elsewhere (already filtered). */
   merge(cell: Cell): void {
-    const key = `${cell.provider}\u0000${cell.hour}\u0000${cell.event}\u0000${cell.error_type}\u0000${cell.outcome}\u0000${cell.message}`;
+    const key = cellKey(cell.provider, cell.event, cell.error_type, cell.outcome, cell.hour, cell.message);
     const c = this.map.get(key);
     if (c === undefined) {
       this.map.set(key, { ...cell });

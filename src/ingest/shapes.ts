@@ -110,8 +110,8 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   // Status: an HTTP status from the status fields; `recovered` / `failed` there is the outcome.
   let status: number | null = null;
   let outcome = str(get(FIELDS.outcome))?.toLowerCase() ?? null;
-  for (const name of FIELDS.status) {
-    const v = pick(o, f, [name]);
+  for (const names of STATUS_FIELDS) {
+    const v = pick(o, f, names);
     if (v === undefined) continue;
     if (typeof v === 'string' && OUTCOME.test(v)) outcome ??= v.trim().toLowerCase();
     else status ??= parseStatus(v);
@@ -121,7 +121,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   const event = eventOf(str(get(FIELDS.event)), messages, finalError !== undefined);
   const explicitType = str(get(FIELDS.errorType));
   const level = str(get(FIELDS.level))?.toUpperCase() ?? null;
-  const errorField = FIELDS.errorFields.some((name) => pick(o, f, [name]) !== undefined);
+  const errorField = pick(o, f, FIELDS.errorFields) !== undefined;
   const carriesError = explicitType !== null || body !== null || (status !== null && status >= 400) || errorField;
   if (!(event.named || carriesError || level === 'ERROR')) return sink.ignored();
 
@@ -165,6 +165,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
 const dedupText = (m: string) => m.slice(0, 300).toLowerCase().replace(/\s+/g, ' ').trim();
 
 const FINAL_ERROR = ['final_error'];
+const STATUS_FIELDS = FIELDS.status.map((name) => [name]); // each in turn: `status` may be the outcome
 const OUTCOME = /^\s*(recovered|failed)\s*$/i;
 
 /** A field: the first of `names` present at the top level, else under `fields`. */
