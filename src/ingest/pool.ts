@@ -31,7 +31,7 @@ class WorkerPool implements Parser {
   readonly window: number;
 
   constructor(n: number) {
-    this.window = n * 2;
+    this.window = n + 1;
     for (let i = 0; i < n; i++) this.workers.push(this.start(i));
   }
 
