@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Report } from '../src/analyses/report.js';
+import type { Row as ModelRow } from '../src/model.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'vtcode-errors.js');
@@ -79,44 +81,11 @@ export function sqlJson<T = Record<string, unknown>>(db: string, statement: stri
   return JSON.parse(ok(['sql', '--db', db, statement, '--format', 'json'])) as T[];
 }
 
-export interface AnalyzeReport {
-  summary: {
-    files: number;
-    records: number;
-    errors: number;
-    ignored: number;
-    skipped: number;
-    from: string | null;
-    to: string | null;
-    by_provider: Array<{ provider: string; errors: number }>;
-    by_type: Array<{ error_type: string | null; errors: number }>;
-  };
-  rate_limit_spikes: Array<{ provider: string; hour: string; count: number }>;
-  auth_failures: Array<{ provider: string; message: string | null; count: number }>;
-  network_errors: Array<{ provider: string; avg_retries: number | null; total: number }>;
-  recovery: Array<{ provider: string; recovered: number; failed: number; success_rate: number | null }>;
-  skipped_samples: Array<{ file: string; line: number; reason: string }>;
-  [key: string]: unknown;
-}
+/** `analyze --format json` (DESIGN.md §5); keys may be added. */
+export type AnalyzeReport = Omit<Report, 'actions'> & { [key: string]: unknown };
 
 /** One stored row of error_logs (DESIGN.md §4). */
-export interface Row {
-  id: number;
-  timestamp: string;
-  provider: string;
-  model: string | null;
-  event: string;
-  error_type: string | null;
-  error_subtype: string | null;
-  status_code: number | null;
-  error_message: string | null;
-  retry_count: number | null;
-  request_id: string | null;
-  outcome: string | null;
-  retryable: number | null;
-  level: string | null;
-  source: string;
-}
+export type Row = Omit<ModelRow, 'dedup'> & { id: number };
 
 const made: string[] = [];
 process.on('exit', () => {
