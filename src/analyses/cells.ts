@@ -1,9 +1,13 @@
 // Every analysis of DESIGN.md §5 is a sum over rows grouped by (provider, event, error_type, outcome,
-// the UTC hour of rate-limit errors and the message of auth errors). Those groups, "cells", are what both ways of running the
-// analyses produce: a one-shot `analyze` adds rows to them as it reads (no row is stored), and a kept
-// store answers them with one GROUP BY. The report is then made from cells alone.
+// and the message of auth errors), plus, for the rate-limit spikes, a count of rate-limit errors per
+// provider and UTC hour (cells whose `hour` is set: counted besides, not instead). Those "cells" are
+// what both ways of running the analyses produce: a one-shot `analyze` adds rows to them as it reads
+// (no row is stored), and a kept store answers them with one query. The report is made from cells alone.
 import type Database from 'better-sqlite3';
 import type { Row } from '../model.js';
+
+// What a cell means; a cached cell of another version is not used.
+const CELLS_VERSION = 2;
 
 export interface RowFilter {
   since: string | null; // inclusive, ISO
@@ -13,7 +17,7 @@ export interface RowFilter {
 
 export interface Cell {
   provider: string;
-  hour: string | null; // YYYY-MM-DDTHH:00:00Z, rate-limit errors only
+  hour: string | null; // YYYY-MM-DDTHH:00:00Z: a spike counter of rate-limit errors (n only)
   event: string;
   error_type: string | null;
   outcome: string | null;
@@ -36,6 +40,10 @@ function cellKey(provider: string, event: string, type: string | null, outcome: 
   return hour === null && message === null ? key : key + '\u0000' + hour + '\u0000' + message;
 }
 
+const spike = (provider: string, hour: string, n: number, ts: string): Cell => ({
+  provider, hour, event: 'error', error_type: 'rate_limit', outcome: null, message: null, n, retry_sum: 0, retry_n: 0, min_ts: ts, max_ts: ts,
+});
+
 export class Cells {
   private readonly map = new Map<string, Cell>();
 
@@ -47,22 +55,11 @@ export class Cells {
     if ((f.since !== null && row.timestamp < f.since) || (f.until !== null && row.timestamp >= f.until)) return;
     if (f.providers.length > 0 && !f.providers.includes(row.provider)) return;
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
-    const hour = isRateLimit(row.event, row.error_type) ? row.timestamp.slice(0, 13) + ':00:00Z' : null;
-    const key = cellKey(row.provider, row.event, row.error_type, row.outcome, hour, message);
-    const c = this.map.get(key);
-    const retried = row.retry_count !== null ? 1 : 0;
-    if (c === undefined) {
-      this.map.set(key, {
-        provider: row.provider, hour, event: row.event, error_type: row.error_type, outcome: row.outcome, message,
-        n: 1, retry_sum: row.retry_count ?? 0, retry_n: retried, min_ts: row.timestamp, max_ts: row.timestamp,
-      });
-      return;
-    }
-    c.n++;
-    c.retry_sum += row.retry_count ?? 0;
-    c.retry_n += retried;
-    if (row.timestamp < c.min_ts) c.min_ts = row.timestamp;
-    if (row.timestamp > c.max_ts) c.max_ts = row.timestamp;
+    this.merge({
+      provider: row.provider, hour: null, event: row.event, error_type: row.error_type, outcome: row.outcome, message,
+      n: 1, retry_sum: row.retry_count ?? 0, retry_n: row.retry_count !== null ? 1 : 0, min_ts: row.timestamp, max_ts: row.timestamp,
+    });
+    if (isRateLimit(row.event, row.error_type)) this.merge(spike(row.provider, row.timestamp.slice(0, 13) + ':00:00Z', 1, row.timestamp));
   }
 
   /** Add a cell counted elsewhere (already filtered). */
@@ -70,7 +67,7 @@ export class Cells {
     const key = cellKey(cell.provider, cell.event, cell.error_type, cell.outcome, cell.hour, cell.message);
     const c = this.map.get(key);
     if (c === undefined) {
-      this.map.set(key, { ...cell });
+      this.map.set(key, cell.n === 1 ? cell : { ...cell }); // (a cell of one row is made for it alone)
       return;
     }
     c.n += cell.n;
@@ -98,7 +95,7 @@ export interface RunCells {
  * cells of the last run plus what this run added are the cells now, when no one else wrote meanwhile.
  */
 export function storedCells(db: Database.Database, filter: RowFilter, run: RunCells | null = null): Cell[] {
-  const key = JSON.stringify(filter);
+  const key = JSON.stringify({ cells: CELLS_VERSION, ...filter });
   const generation = db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
   const cachedAt = (g: number) =>
     db.prepare('SELECT cells FROM cells_cache WHERE filter = ? AND generation = ?').pluck().get(key, g) as string | undefined;
@@ -120,22 +117,28 @@ export function storedCells(db: Database.Database, filter: RowFilter, run: RunCe
   return cells;
 }
 
-/** The cells of the rows of a kept store, in one pass. */
+/** The cells of the rows of a kept store: one pass for the sums, one for the spike counters. */
 function countCells(db: Database.Database, filter: RowFilter): Cell[] {
   const conds: string[] = [];
   const params: unknown[] = [];
   if (filter.since) conds.push('timestamp >= ?'), params.push(filter.since);
   if (filter.until) conds.push('timestamp < ?'), params.push(filter.until);
   if (filter.providers.length) conds.push(`provider IN (${filter.providers.map(() => '?').join(',')})`), params.push(...filter.providers);
-  return db
+  const where = (extra?: string) => (conds.length || extra ? `WHERE ${[...conds, ...(extra ? [extra] : [])].join(' AND ')}` : '');
+  const sums = db
     .prepare(
-      `SELECT provider, CASE WHEN event = 'error' AND error_type = 'rate_limit' THEN substr(timestamp, 1, 13) || ':00:00Z' END AS hour,
-         event, error_type, outcome,
+      `SELECT provider, NULL AS hour, event, error_type, outcome,
          CASE WHEN event = 'error' AND error_type = 'auth_error' THEN error_message END AS message,
          count(*) AS n, coalesce(sum(retry_count), 0) AS retry_sum, count(retry_count) AS retry_n,
          min(timestamp) AS min_ts, max(timestamp) AS max_ts
-       FROM error_logs ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
-       GROUP BY 1, 2, 3, 4, 5, 6`,
+       FROM error_logs ${where()} GROUP BY 1, 3, 4, 5, 6`,
     )
     .all(...params) as Cell[];
+  const spikes = db
+    .prepare(
+      `SELECT provider, substr(timestamp, 1, 13) || ':00:00Z' AS hour, count(*) AS n, min(timestamp) AS ts
+       FROM error_logs ${where("event = 'error' AND error_type = 'rate_limit'")} GROUP BY 1, 2`,
+    )
+    .all(...params) as Array<{ provider: string; hour: string; n: number; ts: string }>;
+  return [...sums, ...spikes.map((r) => spike(r.provider, r.hour, r.n, r.ts))];
 }

@@ -54,7 +54,9 @@ function groupSum(cells: Cell[], keep: (c: Cell) => boolean, key: (c: Cell) => s
 }
 
 export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, top = 20): Report {
-  const cells = [...cellIter];
+  const cells: Cell[] = [];
+  const spikeCells: Cell[] = [];
+  for (const c of cellIter) (c.hour === null ? cells : spikeCells).push(c);
   const isError = (c: Cell) => c.event === 'error';
   const errorOf = (type: string) => (c: Cell) => c.event === 'error' && c.error_type === type;
   const n = (c: Cell) => [c.n];
@@ -76,7 +78,7 @@ export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, top 
   const byType = groupSum(cells, isError, (c) => String(c.error_type), n)
     .map((g) => ({ error_type: g.cell.error_type, errors: g.sums[0] }))
     .sort((a, b) => b.errors - a.errors || cmp(a.error_type, b.error_type));
-  const spikes = groupSum(cells, errorOf('rate_limit'), (c) => `${c.provider}\u0000${c.hour}`, n)
+  const spikes = groupSum(spikeCells, () => true, (c) => `${c.provider}\u0000${c.hour}`, n)
     .map((g) => ({ provider: g.cell.provider, hour: g.cell.hour!, count: g.sums[0] }))
     .sort((a, b) => b.count - a.count || cmp(a.provider, b.provider) || cmp(a.hour, b.hour))
     .slice(0, top);

@@ -8,10 +8,12 @@ import type { FileState, RowSink } from '../store/store.js';
 import type { Cell, RowFilter } from '../analyses/cells.js';
 import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
+import { garbageCollector } from './gc.js';
 import { parserFor, type Parser } from './pool.js';
 import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from './sources.js';
 
 const FINGERPRINT_BYTES = 1024;
+const collect = garbageCollector();
 const BATCH_ROWS = 20_000;
 const MAX_SAMPLES = 20;
 
@@ -224,6 +226,7 @@ async function ingestFile(
     outcome.tentative.skipped += r.tentative.skipped;
     outcome.tentative.samples.push(...r.tentative.samples);
     progress.bytes += r.bytes;
+    collect(r.bytes);
     if (r.open) {
       // A multi-line value runs past this chunk: read it again together with the next one, whose
       // result (read as if nothing were open) is dropped.
