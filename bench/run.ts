@@ -31,7 +31,7 @@ copyFileSync(plain, work);
 
 const results = [
   run('floor: read + JSON.parse', ['node', '-e', floor, plain]),
-  run('analyze (temporary store)', [...cli, 'analyze', plain, '--format', 'json']),
+  run('analyze (one-shot)', [...cli, 'analyze', plain, '--format', 'json']),
   run('analyze .gz', [...cli, 'analyze', `${plain}.gz`, '--format', 'json']),
   run('analyze --db, first run', [...cli, 'analyze', work, '--db', db, '--format', 'json']),
   run('analyze --db, unchanged input', [...cli, 'analyze', work, '--db', db, '--format', 'json']),

@@ -47,7 +47,11 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
   };
   const progress = { files: 0, bytes: 0, rows: 0 };
   let total = 0;
-  for (const f of files) if (!f.stdin) total += (await fsp.stat(f.path).catch(() => null))?.size ?? 0;
+  for (const f of files) {
+    // (A gzip file holds several times its size: count it so, to choose workers.)
+    const size = f.stdin ? 0 : ((await fsp.stat(f.path).catch(() => null))?.size ?? 0);
+    total += /\.gz$/i.test(f.path) ? size * 8 : size;
+  }
   const parser = parserFor(total);
   try {
   for (const file of files) {

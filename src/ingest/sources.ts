@@ -124,7 +124,7 @@ export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<
     yield* rest();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: 1 << 16 });
+  const gunzip = createGunzip({ chunkSize: READ_BYTES });
   // pipeline() passes a read error on to gunzip, whose iteration below then throws it.
   pipeline(Readable.from(rest()), gunzip, () => {});
   let pending: Buffer[] = [];
