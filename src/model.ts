@@ -28,6 +28,9 @@ export interface Row {
   dedup?: { key: string; origin: 'debug' | 'archive' | 'trajectory' };
 }
 
+/** How many skipped records are kept as samples (DESIGN.md §9: the first 20, in file order). */
+export const MAX_SAMPLES = 20;
+
 /** Why a record was skipped, with where it was. */
 export interface SkipSample {
   file: string;

@@ -1,5 +1,5 @@
 // The pattern analyses of DESIGN.md §5 and the summary around them, made from cells (cells.ts).
-import type { SkipSample } from '../model.js';
+import { MAX_SAMPLES, type SkipSample } from '../model.js';
 import { ACTIONS } from './actions.js';
 import type { Cell } from './cells.js';
 
@@ -105,7 +105,7 @@ export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, top 
     auth_failures: auth,
     network_errors: network,
     recovery,
-    skipped_samples: ingest.samples.slice(0, 20),
+    skipped_samples: ingest.samples.slice(0, MAX_SAMPLES),
     actions: {},
   };
   for (const key of ANALYSES) if (report[key].length > 0) report.actions[key] = ACTIONS[key];

@@ -1,12 +1,11 @@
 // One chunk of a file's bytes (whole lines) -> rows, counts and samples. A pure function, run in a
 // worker thread (worker.ts) or on the main thread: everything from decoding to classification.
 import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
-import type { Row } from '../model.js';
+import { MAX_SAMPLES, type Row } from '../model.js';
 import { Framer, type FrameSink } from './framer.js';
 import { readValue, type RecordSink } from './shapes.js';
 import { parseTextLine } from './textlog.js';
 
-const MAX_SAMPLES = 20;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export interface ChunkJob {

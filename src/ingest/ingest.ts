@@ -3,7 +3,7 @@
 // adds exactly what is new.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { UserError, type SkipSample } from '../model.js';
+import { MAX_SAMPLES, UserError, type SkipSample } from '../model.js';
 import type { FileState, RowSink } from '../store/store.js';
 import type { Cell, RowFilter } from '../analyses/cells.js';
 import type { ChunkJob, ChunkResult } from './chunk.js';
@@ -15,7 +15,6 @@ import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFil
 const FINGERPRINT_BYTES = 1024;
 const collect = garbageCollector();
 const BATCH_ROWS = 20_000;
-const MAX_SAMPLES = 20;
 
 export interface IngestOptions {
   strict?: boolean;
@@ -126,7 +125,7 @@ class Pending {
     this.ignored += r.ignored;
     this.skipped += r.skipped;
     this.blank += r.blank;
-    if (this.samples.length < 20) this.samples.push(...r.samples.slice(0, 20 - this.samples.length));
+    if (this.samples.length < MAX_SAMPLES) this.samples.push(...r.samples.slice(0, MAX_SAMPLES - this.samples.length));
     this.lines += r.lines;
     this.bytes += r.bytes;
   }

@@ -11,8 +11,6 @@ const BY_KEY = new Map<string, string>();
 for (const id of tables.ids) BY_KEY.set(squash(id), id);
 for (const [label, id] of Object.entries(tables.labels)) BY_KEY.set(squash(label), id);
 
-export const PROVIDER_IDS: readonly string[] = tables.ids;
-
 /** A known id for a provider string, or null. */
 export function knownProvider(value: string): string | null {
   return BY_KEY.get(squash(value)) ?? null;

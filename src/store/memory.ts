@@ -1,7 +1,7 @@
 // The store of a one-shot `analyze` (no --db): rows go straight into the analyses' cells and are not
 // kept, so memory stays flat however big the input. Same bookkeeping interface as the SQLite store.
 import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
-import type { Row } from '../model.js';
+import { MAX_SAMPLES, type Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 
 const TWIN_WINDOW_MS = 1000;
@@ -37,7 +37,7 @@ export class MemoryStore implements RowSink {
     }
     const f = this.state.get(file.id)!;
     const kept = this.sampleMap.get(file.id)!;
-    kept.push(...samples.slice(0, Math.max(0, 20 - kept.length)));
+    kept.push(...samples.slice(0, Math.max(0, MAX_SAMPLES - kept.length)));
     Object.assign(f, {
       consumed: p.consumed, lines: p.lines, size: p.size, records: f.records + p.records - duplicates, ignored: f.ignored + p.ignored + duplicates,
       skipped: f.skipped + p.skipped, blank: f.blank + p.blank,

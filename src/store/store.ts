@@ -6,7 +6,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError, type Row } from '../model.js';
+import { MAX_SAMPLES, UserError, type Row } from '../model.js';
 import { MIGRATIONS } from './schema.js';
 import { Cells, type Cell, type RowFilter, type RunCells } from '../analyses/cells.js';
 
@@ -45,7 +45,6 @@ export interface RowSink {
   samples(fileId: number): Array<{ line: number; reason: string }>;
 }
 
-export const MAX_SAMPLES_PER_FILE = 20;
 const COLUMNS = [
   'timestamp', 'provider', 'model', 'event', 'error_type', 'error_subtype', 'status_code', 'error_message',
   'retry_count', 'request_id', 'outcome', 'retryable', 'level', 'source',
@@ -218,7 +217,7 @@ export class Store implements RowSink {
         if (duplicates > 0) {
           this.db.prepare('UPDATE ingested_files SET records = records - ?, ignored = ignored + ? WHERE id = ?').run(duplicates, duplicates, file.id);
         }
-        const room = Math.max(0, MAX_SAMPLES_PER_FILE - file.skipped);
+        const room = Math.max(0, MAX_SAMPLES - file.skipped);
         const addSample = this.db.prepare('INSERT INTO skipped_samples (file_id, line, reason) VALUES (?, ?, ?)');
         for (const s of samples.slice(0, room)) addSample.run(file.id, s.line, s.reason);
         return rows.length - duplicates;
