@@ -1,6 +1,6 @@
-// The ingest pipeline for one run: paths -> files -> lines -> JSON values -> rows -> store, in batches
-// committed together with each file's offset, so that a kill at any moment loses nothing and a re-run
-// adds exactly what is new.
+// The ingest pipeline for one run: paths -> files -> chunks of whole lines -> (workers: lines -> JSON
+// values -> rows or cells) -> store, in batches committed together with each file's offset, so that a
+// kill at any moment loses nothing and a re-run adds exactly what is new.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { MAX_SAMPLES, UserError, type SkipSample } from '../model.js';
