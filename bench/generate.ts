@@ -1,14 +1,15 @@
 // Deterministic benchmark corpus: N lines, half flat records, 40% tracing-subscriber JSON, 10% raw
-// provider failures (the mix of the performance issue), ~340 bytes a line.
+// provider failures (the mix of the performance issue), ~340 bytes a line. The tables and the PRNG
+// also make the reliability tests' corpus.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-const PROVIDERS = ['gemini', 'anthropic', 'openai', 'deepseek', 'openrouter', 'xai', 'mistral', 'ollama'];
-const MODELS: Record<string, string> = {
+export const PROVIDERS = ['gemini', 'anthropic', 'openai', 'deepseek', 'openrouter', 'xai', 'mistral', 'ollama'];
+export const MODELS: Record<string, string> = {
   gemini: 'gemini-2.5-flash', anthropic: 'claude-sonnet-4-5', openai: 'gpt-5', deepseek: 'deepseek-chat',
   openrouter: 'openrouter/auto', xai: 'grok-4', mistral: 'mistral-large-latest', ollama: 'llama3.1:8b',
 };
-const FLAT = [
+export const FLAT = [
   ['rate_limit', 429, 'Rate limit exceeded for requests per minute, please retry after 20s'],
   ['auth_error', 401, 'Invalid API key provided: sk-proj-****abcd. You can find your key in the dashboard'],
   ['network_error', null, 'error sending request for url (https://api.openai.com/v1/chat/completions): connection closed before message completed'],
@@ -16,7 +17,7 @@ const FLAT = [
   ['parse_error', null, 'failed to parse response body: EOF while parsing a value at line 1 column 0'],
   ['client_error', 400, "This model's maximum context length is 128000 tokens"],
 ] as const;
-const BODIES = [
+export const BODIES = [
   [529, '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'],
   [429, '{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}'],
   [429, '{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","code":"insufficient_quota"}}'],
@@ -24,7 +25,7 @@ const BODIES = [
 ] as const;
 
 /** A small seeded PRNG (mulberry32), so that every run writes the same bytes. */
-function rng(seed: number) {
+export function rng(seed: number) {
   return () => {
     seed |= 0;
     seed = (seed + 0x6d2b79f5) | 0;

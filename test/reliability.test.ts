@@ -15,39 +15,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants as zlib, gunzipSync, gzipSync } from 'node:zlib';
 import { BIN, ROOT, analyzeJson, tmpDir } from './helpers.js';
+import { BODIES, FLAT, MODELS, PROVIDERS, rng } from '../bench/generate.js';
 
 // ---------------------------------------------------------------------------------------------
 // Corpus: a seeded mix of flat records, tracing-subscriber JSON, raw provider bodies (all errors,
 // each with a unique request_id) and INFO lines that are ignored.
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const PROVIDERS = ['gemini', 'anthropic', 'openai', 'deepseek', 'openrouter', 'xai', 'mistral'];
-const MODELS: Record<string, string> = {
-  gemini: 'gemini-2.5-flash', anthropic: 'claude-sonnet-4-5', openai: 'gpt-5', deepseek: 'deepseek-chat',
-  openrouter: 'openrouter/auto', xai: 'grok-4', mistral: 'mistral-large-latest',
-};
-const FLAT = [
-  ['rate_limit', 429, 'Rate limit exceeded for requests per minute, please retry after 20s'],
-  ['auth_error', 401, 'Invalid API key provided. You can find your key in the dashboard'],
-  ['network_error', null, 'error sending request for url (https://api.openai.com/v1/chat/completions): connection closed before message completed'],
-  ['server_error', 503, 'The model is overloaded. Please try again later.'],
-  ['parse_error', null, 'failed to parse response body: EOF while parsing a value at line 1 column 0'],
-  ['client_error', 400, "This model's maximum context length is 128000 tokens"],
-] as const;
-const BODIES = [
-  [529, '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'],
-  [429, '{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}'],
-  [401, '{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}'],
-] as const;
 
 interface GenLine {
   text: string;
@@ -92,7 +64,7 @@ function genRecord(tag: string, i: number, r: () => number): GenLine {
 
 /** `n` generated lines; `tag` makes the request_ids unique across files. */
 function genLines(tag: string, n: number, seed: number): GenLine[] {
-  const r = mulberry32(seed);
+  const r = rng(seed);
   const out: GenLine[] = [];
   for (let i = 0; i < n; i++) out.push(genRecord(tag, i, r));
   return out;
@@ -379,7 +351,7 @@ describe('4. kill -9 and SIGINT during ingest --db', () => {
   });
 
   test('10 kills at seeded random moments: the store opens, integrity ok, a re-run ends with exactly the right rows', { timeout: 240_000 }, async (tc) => {
-    const r = mulberry32(SEED ^ 0x9e3779b9);
+    const r = rng(SEED ^ 0x9e3779b9);
     const trials = 10;
     // A kill anywhere from start-up to the end of a full run.
     const delays = Array.from({ length: trials }, () => Math.round((0.05 + 0.95 * r()) * fullIngestMs));
@@ -690,7 +662,7 @@ function hostileSuite(): void {
     test('a file of random bytes', { timeout: 60_000 }, async () => {
       const c = setup();
       const path = join(c.dir, 'random.jsonl');
-      const r = mulberry32(SEED + 8);
+      const r = rng(SEED + 8);
       const bytes = Buffer.alloc(1 << 20);
       for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(r() * 256);
       writeFileSync(path, bytes);
@@ -847,7 +819,7 @@ const fileArb = fc.array(lineArb, { minLength: 1, maxLength: 50 });
 
 /** One generated record with its mutations, as the bytes of one or more lines (each ending in \n). */
 function mutatedLines(spec: { seed: number; mutations: Mutation[] }): Buffer[] {
-  let obj: unknown = JSON.parse(genRecord('prop', spec.seed, mulberry32(spec.seed)).text);
+  let obj: unknown = JSON.parse(genRecord('prop', spec.seed, rng(spec.seed)).text);
   let bytes: Buffer | null = null; // once a byte-level mutation applied
   let dup = false;
   const blanks: string[] = [];
