@@ -24,6 +24,8 @@ export interface Row {
   retryable: number | null;
   level: string | null;
   source: string; // file:line
+  /** A fallback event's secondary provider (not stored: only the exporter's `fallback` label reads it). */
+  fallback_to?: string | null;
   /** The same event seen in two VT Code artifacts is stored once (see store/store.ts). */
   dedup?: { key: string; origin: 'debug' | 'archive' | 'trajectory' };
 }

@@ -108,7 +108,7 @@ describe('promtool', () => {
     ['a threshold off by one', (t) => t.replace('sum by (provider) (increase(llm_rate_limits_total[1m])) > 100', 'sum by (provider) (increase(llm_rate_limits_total[1m])) > 101')],
     ['a longer window', (t) => t.replace('rate(llm_errors_total[5m])', 'rate(llm_errors_total[10m])')],
     ['a shorter for', (t) => t.replace(/(alert: ProviderUnavailable\n(?:.*\n)*?\s+for: )2m/, '$11m')],
-    ['a counter compared without increase()', (t) => t.replace('increase(llm_fallback_triggered[10m])', 'llm_fallback_triggered')],
+    ['a counter compared without increase()', (t) => t.replace('increase(llm_fallback_triggered_total[10m])', 'llm_fallback_triggered_total')],
     ['min_events dropped', (t) => t.replace('>= 10', '>= 0')],
     ['a missing label', (t) => t.replace(/(alert: LLMAuthFailures\n(?:.*\n)*?\s+labels:\n\s+severity: warning\n)/, (m) => m.replace('severity: warning', 'severity: critical'))],
   ];
@@ -147,13 +147,13 @@ describe('rules for the default config', () => {
         ['ProviderUnavailable', 'sum by (provider) (increase(llm_errors_total{error_type="server_error"}[2m])) > 10', '2m', { severity: 'critical' }],
         ['LLMAuthFailures', 'sum by (provider) (increase(llm_errors_total{error_type="auth_error"}[5m])) > 0', '0m', { severity: 'warning' }],
         ['LowLLMRecoveryRate', rules[4].expr, '10m', { severity: 'warning' }],
-        ['LLMFallbackStorm', 'sum by (provider) (increase(llm_fallback_triggered[10m])) > 20', '5m', { severity: 'warning' }],
-        ['LLMCircuitBreakerRejecting', 'sum by (provider) (increase(llm_circuit_breaker_rejected[5m])) > 0', '5m', { severity: 'warning' }],
+        ['LLMFallbackStorm', 'sum by (provider) (increase(llm_fallback_triggered_total[10m])) > 20', '5m', { severity: 'warning' }],
+        ['LLMCircuitBreakerRejecting', 'sum by (provider) (increase(llm_circuit_breaker_rejected_total[5m])) > 0', '5m', { severity: 'warning' }],
       ],
     );
     const low = rules[4].expr.replace(/\s+/g, ' ');
-    assert.ok(low.includes('sum by (provider) (increase(llm_errors_recovered[15m]))'), low);
-    assert.ok(low.includes('sum by (provider) (increase(llm_errors_failed[15m]))'), low);
+    assert.ok(low.includes('sum by (provider) (increase(llm_errors_recovered_total[15m]))'), low);
+    assert.ok(low.includes('sum by (provider) (increase(llm_errors_failed_total[15m]))'), low);
     assert.ok(/\) < 0\.8 and \(/.test(low), low);
     assert.ok(low.endsWith('>= 10'), low);
   });

@@ -118,7 +118,7 @@ function nodes(root: Node, name: string): Node[] {
 }
 
 function counterMetrics(prefix: string): Set<string> {
-  return new Set(['errors_total', 'rate_limits_total', 'errors_recovered', 'errors_failed', 'fallback_triggered', 'circuit_breaker_rejected', 'error_handling_duration_ms_bucket'].map((m) => `${prefix}_${m}`));
+  return new Set(['errors_total', 'rate_limits_total', 'errors_recovered_total', 'errors_failed_total', 'fallback_triggered_total', 'circuit_breaker_rejected_total', 'error_handling_duration_ms_bucket'].map((m) => `${prefix}_${m}`));
 }
 
 function functionOf(call: Node, text: (n: Node) => string): string {

@@ -10,25 +10,18 @@
 // t - for (Prometheus' activeAt <= t - for); resolved at the first evaluation where it no longer holds.
 import { parseDurationSeconds } from '../config/duration.js';
 import type { AlertKey, Config } from '../config/types.js';
-import { ALERTS, byCodePoint, effectiveAlerts, type EffectiveAlert } from '../generate/alerts.js';
+import { seriesDef } from '../alerts/series.js';
+import { ALERTS, alertDef, byCodePoint, effectiveAlerts, type EffectiveAlert } from '../generate/alerts.js';
 import { UserError } from '../model.js';
 
-/** Alerts whose metric has a counterpart in the logs, and the events each one counts. */
-export const BACKTESTED: Partial<Record<AlertKey, string>> = {
-  high_error_rate: "every error row (event = 'error')",
-  rate_limit_exceeded: "errors with error_type = 'rate_limit'",
-  provider_unavailable: "errors with error_type = 'server_error'",
-  auth_failures: "errors with error_type = 'auth_error'",
-  low_recovery_rate: "outcomes: event 'recovered' or an error with outcome 'recovered' / likewise 'failed'",
-  fallback_storm: "fallback rows (event = 'fallback')",
-};
+/** Why an alert cannot be backtested from logs: the series its rule reads that no log line gives. */
+export function notBacktestableReason(key: AlertKey, prefix: string): string | null {
+  const missing = alertDef(key).counters.filter((c) => seriesDef(c.suffix).rows === null).map((c) => `${prefix}_${c.suffix}`);
+  return missing.length ? `no log line records ${missing.join(', ')}: the application must export it` : null;
+}
 
-/** Why an alert cannot be backtested from logs. */
-export const NOT_BACKTESTABLE: Partial<Record<AlertKey, string>> = {
-  circuit_breaker_rejecting: 'circuit-breaker rejections are not written to the logs (no counterpart of llm_circuit_breaker_rejected)',
-};
-
-export const isBacktested = (key: AlertKey): boolean => BACKTESTED[key] !== undefined;
+/** An alert is backtested when every series its rule reads comes from log rows (src/alerts/series.ts). */
+export const isBacktested = (key: AlertKey): boolean => alertDef(key).counters.every((c) => seriesDef(c.suffix).rows !== null);
 
 /** One provider's events for one alert: epoch milliseconds, ascending; for the ratio, 1 = recovered, 0 = failed. */
 export interface EventSeries {
@@ -183,8 +176,8 @@ export function backtest(input: BacktestInput, config: Config, range: BacktestRa
 
   const notBacktestable: BacktestResult['notBacktestable'] = [];
   for (const def of ALERTS) {
-    const reason = NOT_BACKTESTABLE[def.key];
-    if (reason === undefined) continue;
+    const reason = notBacktestableReason(def.key, config.metrics.prefix);
+    if (reason === null) continue;
     const enabled = config.alerts[def.key].enabled || providers.some((p) => effectiveAlerts(config, p).some((a) => a.key === def.key));
     if (enabled) notBacktestable.push({ alert: def.name, key: def.key, reason });
   }

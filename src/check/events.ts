@@ -1,33 +1,55 @@
 // The events the backtest counts, per alert and provider, from stored rows: one SELECT per alert kind
 // (ordered by provider, timestamp) against the store, or the same selection over rows in memory.
 import type Database from 'better-sqlite3';
+import { labelSql, seriesDef } from '../alerts/series.js';
 import type { AlertKey } from '../config/types.js';
+import { ALERTS, type AlertDef } from '../generate/alerts.js';
 import type { Row } from '../model.js';
-import type { BacktestInput, EventSeries } from './backtest.js';
+import { isBacktested, type BacktestInput, type EventSeries } from './backtest.js';
 
-type Fields = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'outcome'>;
+type Fields = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'outcome' | 'status_code'>;
+
+interface Selection {
+  key: AlertKey;
+  where: string;
+  good?: string;
+  notIndexed?: boolean;
+  match: (r: Fields) => boolean;
+  isGood?: (r: Fields) => boolean;
+}
+
+/** The rows one counter of an alert counts (its series' rows with the rule's matchers), as SQL and as a predicate. */
+function counterRows(c: AlertDef['counters'][number]): { where: string; match: (r: Fields) => boolean } {
+  const def = seriesDef(c.suffix);
+  if (!def.rows) throw new Error(`${c.suffix} has no rows`);
+  const rows = def.rows;
+  for (const m of c.matchers) if (m.op !== '=') throw new Error(`backtest: only = matchers are modelled (${c.suffix} ${m.name}${m.op})`);
+  const sql = c.matchers.map((m) => ` AND ${labelSql(def, m.name)} = '${m.value.replace(/'/g, "''")}'`).join('');
+  return {
+    where: `(${rows.where})${sql}`,
+    match: (r) => rows.match(r) && c.matchers.every((m) => rows.labels(r)[m.name] === m.value),
+  };
+}
 
 /**
- * Which rows each alert counts (the analyses' definitions: recovered = a `recovered` event or an error
- * with outcome `recovered`, failed likewise), as SQL and as a predicate. For the ratio `good` is 1 for
- * a recovered outcome.
+ * Which rows each backtestable alert counts: the rows of the series its rule reads (src/alerts/series.ts),
+ * as SQL and as a predicate. For the ratio, `good` marks rows of its first counter (recovered).
  */
-const SELECTIONS: Array<{ key: AlertKey; where: string; good?: string; notIndexed?: boolean; match: (r: Fields) => boolean; isGood?: (r: Fields) => boolean }> = [
-  { key: 'high_error_rate', where: "event = 'error'", match: (r) => r.event === 'error' },
-  { key: 'rate_limit_exceeded', where: "event = 'error' AND error_type = 'rate_limit'", match: (r) => r.event === 'error' && r.error_type === 'rate_limit' },
-  { key: 'provider_unavailable', where: "event = 'error' AND error_type = 'server_error'", match: (r) => r.event === 'error' && r.error_type === 'server_error' },
-  { key: 'auth_failures', where: "event = 'error' AND error_type = 'auth_error'", match: (r) => r.event === 'error' && r.error_type === 'auth_error' },
-  {
-    key: 'low_recovery_rate',
-    where: "event IN ('recovered', 'failed') OR (event = 'error' AND outcome IN ('recovered', 'failed'))",
-    good: "(event = 'recovered' OR (event = 'error' AND outcome = 'recovered'))",
+const SELECTIONS: Selection[] = ALERTS.filter((a) => isBacktested(a.key)).map((a) => {
+  const counters = a.counters.map(counterRows);
+  const sel: Selection = {
+    key: a.key,
+    where: counters.map((c) => c.where).join(' OR '),
+    match: (r) => counters.some((c) => c.match(r)),
+  };
+  if (a.kind === 'ratio') {
+    sel.good = counters[0].where;
+    sel.isGood = counters[0].match;
     // Every error row's outcome is read anyway (the indexes do not hold it): one pass over the table is cheaper.
-    notIndexed: true,
-    match: (r) => r.event === 'recovered' || r.event === 'failed' || (r.event === 'error' && (r.outcome === 'recovered' || r.outcome === 'failed')),
-    isGood: (r) => r.event === 'recovered' || (r.event === 'error' && r.outcome === 'recovered'),
-  },
-  { key: 'fallback_storm', where: "event = 'fallback'", match: (r) => r.event === 'fallback' },
-];
+    sel.notIndexed = true;
+  }
+  return sel;
+});
 
 const toMs = (iso: string): number => {
   const t = Date.parse(iso);

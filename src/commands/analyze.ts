@@ -1,6 +1,6 @@
 // `vtcode-errors analyze <paths...>`: ingest, then print the pattern analyses.
 import { Command, Option } from 'commander';
-import { storedCells, type RowFilter } from '../analyses/cells.js';
+import { Cells, storedCells, type RowFilter } from '../analyses/cells.js';
 import { ANALYSES, buildReport, type Report } from '../analyses/report.js';
 import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
@@ -37,7 +37,7 @@ export function registerAnalyze(program: Command): void {
       const paths = await inputPaths('analyze', given, opts);
       if (!opts.db) {
         // One-shot: rows go straight into the analyses, nothing is stored.
-        const memory = new MemoryStore(filter);
+        const memory = new MemoryStore(new Cells(filter));
         const ingest = await runIngest(paths, memory, { ...opts, cells: filter });
         if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
         return;

@@ -2,9 +2,12 @@
 import { createHash } from 'node:crypto';
 import type { Config } from './types.js';
 
-/** The config as canonical JSON: object keys sorted, `source` left out (where it came from is not what it says). */
+/**
+ * The config as canonical JSON: object keys sorted, `source` left out (where it came from is not what it
+ * says), and `serve` too (the exporter's settings change no generated file).
+ */
 export function normalizedConfig(config: Config): string {
-  const { source: _source, ...rest } = config;
+  const { source: _source, serve: _serve, ...rest } = config;
   return JSON.stringify(sortKeys(rest));
 }
 

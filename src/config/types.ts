@@ -24,12 +24,16 @@ export interface Config {
   metrics: { prefix: string; selector: string };
   providers: string[];
   evaluation_interval: string;
+  /** How often Prometheus scrapes the exporter: how long `serve` shows a new series at 0 first. */
+  scrape_interval: string;
   alerts: Record<AlertKey, AlertSpec>;
   /** provider id -> alert key -> the fields that differ from the alert's entry */
   overrides: Record<string, Partial<Record<AlertKey, Partial<AlertSpec>>>>;
   labels: Record<string, string>;
   runbook_base_url: string | null;
   grafana: { url: string | null; folder: string };
+  /** The exporter (`serve`): providers past the first max_providers are counted as `other`. */
+  serve: { max_providers: number };
   /** Where the config came from (a path), or null for the built-in defaults. */
   source: string | null;
 }
@@ -40,6 +44,7 @@ export function defaultConfig(): Config {
     metrics: { prefix: 'llm', selector: '' },
     providers: ['gemini', 'anthropic', 'openai'],
     evaluation_interval: '1m',
+    scrape_interval: '15s',
     alerts: {
       high_error_rate: { enabled: true, threshold: 0.1, window: '5m', for: '5m', severity: 'critical' },
       rate_limit_exceeded: { enabled: true, threshold: 100, window: '1m', for: '1m', severity: 'warning' },
@@ -53,6 +58,7 @@ export function defaultConfig(): Config {
     labels: {},
     runbook_base_url: null,
     grafana: { url: null, folder: 'LLM errors' },
+    serve: { max_providers: 50 },
     source: null,
   };
 }

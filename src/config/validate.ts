@@ -83,7 +83,7 @@ export function validateDocument(doc: Document, lc: LineCounter, source: string 
   const w = new Walker(doc, lc);
   const config = defaultConfig();
   config.source = source;
-  const top = ['metrics', 'providers', 'evaluation_interval', 'alerts', 'grafana'];
+  const top = ['metrics', 'providers', 'evaluation_interval', 'scrape_interval', 'alerts', 'grafana', 'serve'];
   for (const [key, keyNode, value] of w.entries('', doc.contents as MaybeNode, top)) {
     if (key === 'metrics') readMetrics(w, config, value, keyNode);
     else if (key === 'providers') {
@@ -92,7 +92,11 @@ export function validateDocument(doc: Document, lc: LineCounter, source: string 
     } else if (key === 'evaluation_interval') {
       const d = readDuration(w, key, value, keyNode, false);
       if (d !== undefined) config.evaluation_interval = d;
-    } else if (key === 'alerts') readAlerts(w, config, value, keyNode);
+    } else if (key === 'scrape_interval') {
+      const d = readDuration(w, key, value, keyNode, false);
+      if (d !== undefined) config.scrape_interval = d;
+    } else if (key === 'serve') readServe(w, config, value, keyNode);
+    else if (key === 'alerts') readAlerts(w, config, value, keyNode);
     else if (key === 'grafana') readGrafana(w, config, value, keyNode);
   }
   return { config, issues: w.issues };
@@ -261,6 +265,14 @@ function readUrl(w: Walker, path: string, node: MaybeNode, keyNode: Node): strin
     return undefined;
   }
   return v.replace(/\/+$/, '');
+}
+
+function readServe(w: Walker, config: Config, node: MaybeNode, keyNode: Node): void {
+  for (const [, k, value] of w.entries('serve', node, ['max_providers'], keyNode)) {
+    const v = w.scalar(value);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 10_000) w.fail('serve.max_providers', value, 'expected a whole number from 1 to 10000', k);
+    else config.serve.max_providers = v;
+  }
 }
 
 function readGrafana(w: Walker, config: Config, node: MaybeNode, keyNode: Node): void {

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { type AlertKey, type AlertSpec, type Config } from '../config/types.js';
 import { parseSelector, promqlString, type Matcher } from '../config/selector.js';
 import { UserError } from '../model.js';
+import { seriesDef } from '../alerts/series.js';
 import { checkGoTemplate } from './go-template.js';
 import { fill, type TemplateValue } from './template.js';
 import { dashboardUid } from './uid.js';
@@ -31,25 +32,25 @@ export interface AlertDef {
   counters: Array<{ suffix: string; matchers: Matcher[] }>;
 }
 
+// Each counter named here is a series of src/alerts/series.ts (seriesDef throws on any other name).
+const counter = (suffix: string, matchers: Matcher[] = []) => ({ suffix: seriesDef(suffix).suffix, matchers });
 const errorType = (t: string): Matcher[] => [{ name: 'error_type', op: '=', value: t }];
 
 export const ALERTS: readonly AlertDef[] = [
-  { key: 'high_error_rate', name: 'HighLLMErrorRate', kind: 'rate', compare: 'above', counters: [{ suffix: 'errors_total', matchers: [] }] },
-  { key: 'rate_limit_exceeded', name: 'RateLimitExceeded', kind: 'increase', compare: 'above', counters: [{ suffix: 'rate_limits_total', matchers: [] }] },
-  { key: 'provider_unavailable', name: 'ProviderUnavailable', kind: 'increase', compare: 'above', counters: [{ suffix: 'errors_total', matchers: errorType('server_error') }] },
-  { key: 'auth_failures', name: 'LLMAuthFailures', kind: 'increase', compare: 'above', counters: [{ suffix: 'errors_total', matchers: errorType('auth_error') }] },
+  { key: 'high_error_rate', name: 'HighLLMErrorRate', kind: 'rate', compare: 'above', counters: [counter('errors_total')] },
+  { key: 'rate_limit_exceeded', name: 'RateLimitExceeded', kind: 'increase', compare: 'above', counters: [counter('rate_limits_total')] },
+  { key: 'provider_unavailable', name: 'ProviderUnavailable', kind: 'increase', compare: 'above', counters: [counter('errors_total', errorType('server_error'))] },
+  { key: 'auth_failures', name: 'LLMAuthFailures', kind: 'increase', compare: 'above', counters: [counter('errors_total', errorType('auth_error'))] },
   {
     key: 'low_recovery_rate',
     name: 'LowLLMRecoveryRate',
     kind: 'ratio',
     compare: 'below',
-    counters: [
-      { suffix: 'errors_recovered', matchers: [] },
-      { suffix: 'errors_failed', matchers: [] },
-    ],
+    // The first counter is the "good" outcome of the ratio.
+    counters: [counter('errors_recovered_total'), counter('errors_failed_total')],
   },
-  { key: 'fallback_storm', name: 'LLMFallbackStorm', kind: 'increase', compare: 'above', counters: [{ suffix: 'fallback_triggered', matchers: [] }] },
-  { key: 'circuit_breaker_rejecting', name: 'LLMCircuitBreakerRejecting', kind: 'increase', compare: 'above', counters: [{ suffix: 'circuit_breaker_rejected', matchers: [] }] },
+  { key: 'fallback_storm', name: 'LLMFallbackStorm', kind: 'increase', compare: 'above', counters: [counter('fallback_triggered_total')] },
+  { key: 'circuit_breaker_rejecting', name: 'LLMCircuitBreakerRejecting', kind: 'increase', compare: 'above', counters: [counter('circuit_breaker_rejected_total')] },
 ];
 
 export function alertDef(key: AlertKey): AlertDef {

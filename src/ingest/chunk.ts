@@ -30,12 +30,17 @@ export interface ChunkResult {
   lines: number; // lines read
   bytes: number; // bytes read (a last line left for next time is not)
   tentative: { skipped: number; samples: Array<{ line: number; reason: string }> };
+  /** Skipped records by reason (its text up to any detail in parentheses). */
+  skippedBy: Record<string, number>;
   /** Not final, and a multi-line value is still open: everything from this line and byte on is unread. */
   open: { line: number; byte: number } | null;
   error: string | null; // --strict: the first malformed record
 }
 
 class StrictStop extends Error {}
+
+/** A skip reason without its details, as a label value: `unreadable record (x)` is `unreadable record`. */
+export const reasonKind = (reason: string): string => reason.replace(/ \(.*$/s, '');
 
 /** Collects what the framer and the record shapes make of lines. */
 class Batch implements FrameSink, RecordSink {
@@ -44,6 +49,7 @@ class Batch implements FrameSink, RecordSink {
   skippedCount = 0;
   blankCount = 0;
   samples: Array<{ line: number; reason: string }> = [];
+  skippedBy: Record<string, number> = {};
   error: string | null = null;
   readonly framer = new Framer(this);
   private readonly cells: Cells | null;
@@ -94,13 +100,15 @@ class Batch implements FrameSink, RecordSink {
       throw new StrictStop();
     }
     this.skippedCount++;
+    const kind = reasonKind(reason);
+    this.skippedBy[kind] = (this.skippedBy[kind] ?? 0) + 1;
     if (this.samples.length < MAX_SAMPLES) this.samples.push({ line, reason });
   }
   result(lines: number, bytes: number, open: ChunkResult['open']): ChunkResult {
     return {
       rows: this.rows, cells: this.cells ? [...this.cells.values()] : [], counted: this.counted, ignored: this.ignoredCount,
       skipped: this.skippedCount, blank: this.blankCount, samples: this.samples, lines, bytes,
-      tentative: { skipped: 0, samples: [] }, open, error: this.error,
+      tentative: { skipped: 0, samples: [] }, skippedBy: this.skippedBy, open, error: this.error,
     };
   }
 }

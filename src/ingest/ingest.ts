@@ -35,6 +35,16 @@ export interface IngestResult {
   samples: SkipSample[]; // the first skipped records, in file order
   problems: SourceProblem[]; // files that could not be read
   interrupted: boolean;
+  /** What this run read and committed (for the exporter's own series). */
+  read: ReadCounts;
+}
+
+export interface ReadCounts {
+  lines: number;
+  bytes: number;
+  records: number;
+  ignored: number;
+  skippedBy: Record<string, number>;
 }
 
 class Conflict extends Error {}
@@ -43,6 +53,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
   const { files, problems } = await expandPaths(paths);
   const result: IngestResult = {
     files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, interrupted: false,
+    read: { lines: 0, bytes: 0, records: 0, ignored: 0, skippedBy: {} },
   };
   const progress = { files: 0, bytes: 0, rows: 0 };
   let total = 0;
@@ -65,7 +76,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
       // from wherever it got to.
       for (;;) {
         try {
-          outcome = await ingestFile(file, store, parser, opts, progress);
+          outcome = await ingestFile(file, store, parser, opts, progress, result.read);
           break;
         } catch (err) {
           if (!(err instanceof Conflict)) throw err;
@@ -115,10 +126,12 @@ class Pending {
   skipped = 0;
   blank = 0;
   samples: Array<{ line: number; reason: string }> = [];
+  skippedBy: Record<string, number> = {};
   lines = 0;
   bytes = 0;
 
   add(r: ChunkResult): void {
+    for (const [k, n] of Object.entries(r.skippedBy)) this.skippedBy[k] = (this.skippedBy[k] ?? 0) + n;
     for (const row of r.rows) this.rows.push(row);
     for (const c of r.cells) this.cells.push(c);
     this.counted += r.counted;
@@ -137,18 +150,21 @@ async function ingestFile(
   parser: Parser,
   opts: IngestOptions,
   progress: { files: number; bytes: number; rows: number },
+  read: ReadCounts,
 ): Promise<FileOutcome> {
   // Identify the file by its first bytes (decoded), so that a rotated or moved file is read on from
   // where it was left and a replaced one is read anew.
   let size = Number.POSITIVE_INFINITY; // unknown for stdin and gzip: their content is not their size
   let head: Buffer | null = null;
   let plain = false;
+  let gzipped = false;
   if (!file.stdin) {
     const st = await fsp.stat(file.path);
     if (st.isDirectory()) throw new Error('is a directory');
     if (st.isFile()) {
       head = await headBytes(file.path, FINGERPRINT_BYTES);
       plain = !isGzip(head);
+      gzipped = !plain;
       if (plain) size = st.size;
     }
   }
@@ -168,7 +184,7 @@ async function ingestFile(
   }
   const start = head!;
   const hash = (len: number) => createHash('sha1').update(start.subarray(0, len)).digest('hex');
-  let state: FileState = store.claimFile(file.path, size, start.length, hash);
+  let state: FileState = store.claimFile(file.path, size, start.length, hash, gzipped);
   const outcome: FileOutcome = { fileId: state.id, rowsAdded: 0, interrupted: false, tentative: { ignored: 0, skipped: 0, samples: [] } };
   if (plain && state.consumed >= size) return outcome; // nothing new
 
@@ -194,6 +210,11 @@ async function ingestFile(
       pending.cells,
     );
     if (stored === null) throw new Conflict();
+    read.lines += pending.lines;
+    read.bytes += pending.bytes;
+    read.records += pending.rows.length + pending.counted;
+    read.ignored += pending.ignored;
+    for (const [k, n] of Object.entries(pending.skippedBy)) read.skippedBy[k] = (read.skippedBy[k] ?? 0) + n;
     outcome.rowsAdded += stored;
     progress.rows += stored;
     state = {
@@ -290,7 +311,7 @@ function overlongResult(strict: boolean, file: string, line: number, bytes: numb
   const skip = { line, reason: 'line too long' };
   return {
     rows: [], cells: [], counted: 0, ignored: 0, skipped: 1, blank: 0, samples: [skip], lines: 1, bytes,
-    tentative: { skipped: 0, samples: [] }, open: null, error: strict ? `${file}:${line}: line too long` : null,
+    tentative: { skipped: 0, samples: [] }, skippedBy: { 'line too long': 1 }, open: null, error: strict ? `${file}:${line}: line too long` : null,
   };
 }
 

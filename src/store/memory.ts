@@ -1,24 +1,28 @@
-// The store of a one-shot `analyze` (no --db): rows go straight into the analyses' cells and are not
-// kept, so memory stays flat however big the input. Same bookkeeping interface as the SQLite store.
-import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
+// The store of one-shot runs (`analyze` without --db, `export`): rows go straight into a counter (the
+// analyses' cells, the exporter's series) and are not kept, so memory stays flat however big the input.
+// Same bookkeeping interface as the SQLite store.
+import type { Cell } from '../analyses/cells.js';
 import { MAX_SAMPLES, type Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 
 const TWIN_WINDOW_MS = 1000;
 
-export class MemoryStore implements RowSink {
+/** What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). */
+export interface RowCounter {
+  add(row: Row): void;
+  merge?(cell: Cell): void;
+}
+
+export class MemoryStore<C extends RowCounter> implements RowSink {
   readonly temporary = true;
-  readonly cells: Cells;
   private readonly state = new Map<number, FileState>();
   private readonly sampleMap = new Map<number, Array<{ line: number; reason: string }>>();
   // Rows that may have a twin in another VT Code artifact; counted into the cells at the end.
   private readonly keyed = new Map<string, Array<{ row: Row; t: number }>>();
 
-  constructor(filter: RowFilter) {
-    this.cells = new Cells(filter);
-  }
+  constructor(readonly cells: C) {}
 
-  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
+  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, _gzip?: boolean): FileState {
     const id = this.state.size + 1;
     const f: FileState = {
       id, path, fingerprint: prefixHash(fpLen), fp_len: fpLen, size, consumed: 0, lines: 0, records: 0, ignored: 0, skipped: 0, blank: 0,
@@ -29,7 +33,7 @@ export class MemoryStore implements RowSink {
   }
 
   commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress, cells: Cell[] = []): number {
-    for (const c of cells) this.cells.merge(c);
+    for (const c of cells) this.cells.merge!(c);
     let duplicates = 0;
     for (const row of rows) {
       if (!row.dedup) this.cells.add(row);
@@ -68,8 +72,8 @@ export class MemoryStore implements RowSink {
     return true;
   }
 
-  /** The cells of every row, the keyed ones included. */
-  finish(): Cells {
+  /** The counter of every row, the keyed ones included. */
+  finish(): C {
     for (const list of this.keyed.values()) for (const { row } of list) this.cells.add(row);
     this.keyed.clear();
     return this.cells;

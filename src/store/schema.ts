@@ -59,4 +59,12 @@ export const MIGRATIONS: string[] = [
   `DROP INDEX IF EXISTS error_logs_event_type;
    DROP INDEX IF EXISTS error_logs_timestamp;
    CREATE INDEX error_logs_time ON error_logs (timestamp, event, error_type, provider);`,
+  // 5: the exporter's counters (`serve`): every series' total, committed with the rows and offsets
+  // that made it, so that a restart (even after kill -9) continues each counter where it stood.
+  `CREATE TABLE series_totals (
+     metric TEXT NOT NULL,   -- the name after <prefix>_ (src/alerts/series.ts)
+     labels TEXT NOT NULL,   -- JSON object of the label values
+     value REAL NOT NULL,
+     PRIMARY KEY (metric, labels)
+   );`,
 ];

@@ -38,7 +38,8 @@ export interface BatchProgress {
 /** Where ingest puts what it reads: the SQLite store, or the one-shot MemoryStore. */
 export interface RowSink {
   readonly temporary: boolean;
-  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState;
+  /** `gzip`: the content is a gzip file's (a rotated copy, for the exporter). */
+  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, gzip?: boolean): FileState;
   /** `cells`: rows already counted into the analyses' cells (one-shot runs only). */
   commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells?: Cell[]): number | null;
   files(ids: number[]): FileState[];
@@ -58,6 +59,16 @@ export class Store implements RowSink {
   private fillTwin?: Database.Statement;
   private run: RunCells | null = null;
   private tempDir: string | null = null;
+  /**
+   * Called inside each commit's transaction with the rows it stored (twins left out), so that what it
+   * writes is committed with them or not at all (the exporter's counters).
+   */
+  onStored: ((rows: Row[]) => void) | null = null;
+  /**
+   * A gzip file that starts like a file already read is that file's rotated, compressed copy: it shares
+   * the file's offset, whether or not the original is still there (the exporter counts it once).
+   */
+  gzipCopiesShareOffsets = false;
 
   private constructor(
     readonly db: Database.Database,
@@ -132,15 +143,15 @@ export class Store implements RowSink {
    * start, else a file whose start matches (a rotated or moved file, read on from where it was left),
    * else a new row. `prefixHash(len)` hashes the first len bytes of the file's content.
    */
-  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
+  claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, gzip = false): FileState {
     try {
-      return this.claim(path, size, fpLen, prefixHash);
+      return this.claim(path, size, fpLen, prefixHash, gzip && this.gzipCopiesShareOffsets);
     } catch (err) {
       throw this.writeError(err);
     }
   }
 
-  private claim(path: string, size: number, fpLen: number, prefixHash: (len: number) => string): FileState {
+  private claim(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, shareGzip: boolean): FileState {
     const fingerprint = prefixHash(fpLen);
     return this.db
       .transaction((): FileState => {
@@ -155,6 +166,7 @@ export class Store implements RowSink {
           const candidates = this.db
             .prepare('SELECT * FROM ingested_files WHERE fingerprint = ? AND fp_len = ? AND consumed <= ? ORDER BY consumed DESC')
             .all(prefixHash(len), len, size) as FileState[];
+          if (shareGzip && candidates.length > 0) return candidates[0];
           const moved = candidates.find((f) => f.path !== path && !stillHolds(f));
           if (moved) {
             this.db.prepare('UPDATE ingested_files SET path = ? WHERE id = ?').run(path, moved.id);
@@ -247,6 +259,7 @@ export class Store implements RowSink {
     const values: unknown[] = new Array(ROWS_PER_INSERT * width);
     let queued = 0;
     let duplicates = 0;
+    const stored: Row[] | null = this.onStored ? [] : null;
     const flush = () => {
       if (queued === ROWS_PER_INSERT) this.insertMany!.run(values);
       else for (let r = 0; r < queued; r++) this.insertOne!.run(values.slice(r * width, (r + 1) * width));
@@ -272,9 +285,11 @@ export class Store implements RowSink {
       values[k++] = row.dedup?.key ?? null;
       values[k] = row.dedup?.origin ?? null;
       this.run?.cells.add(row);
+      stored?.push(row);
       if (++queued === ROWS_PER_INSERT) flush();
     }
     flush();
+    if (stored && stored.length > 0) this.onStored!(stored);
     return duplicates;
   }
 

@@ -14,6 +14,7 @@ export const FIELDS = {
   event: ['event'],
   outcome: ['outcome'],
   target: ['target'],
+  fallbackTo: ['fallback', 'fallback_provider', 'secondary'],
   // Present at all, these make a record "about a provider error" (with a status >= 400, a body, an
   // explicit error_type, level ERROR or an event).
   errorFields: ['error', 'error_message'],
