@@ -45,10 +45,10 @@ export interface Served {
 }
 
 /** Start `vtcode-errors serve ARGS --listen 127.0.0.1:0` and wait until it says where it listens. */
-export async function startServe(args: string[], opts: { ready?: boolean } = {}): Promise<Served> {
+export async function startServe(args: string[], opts: { ready?: boolean; port?: number } = {}): Promise<Served> {
   const env = { ...process.env };
   for (const k of ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'NODE_OPTIONS']) delete env[k];
-  const proc = spawn(process.execPath, [BIN, 'serve', ...args, '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, 'serve', ...args, '--listen', `127.0.0.1:${opts.port ?? 0}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));

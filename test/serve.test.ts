@@ -104,8 +104,9 @@ describe('serve', () => {
     assert.equal(sumOf(first, 'llm_rate_limits_total', { provider: 'mistral' }), 50, 'history shown at its total in the first scrape');
     appendFileSync(log, event('deepseek', 401));
     // The new series is served at 0 first...
-    await waitForValue(s.port, 'llm_errors_total', { provider: 'deepseek', error_type: 'auth_error' }, 0);
-    assert.ok((await values(s.port)).has('llm_errors_total{provider="deepseek",error_type="auth_error",status_code="401"}'));
+    const key = 'llm_errors_total{provider="deepseek",error_type="auth_error",status_code="401"}';
+    const firstSeen = await waitFor('the new series', async () => (await values(s.port)).get(key), 20_000, 50);
+    assert.equal(firstSeen, 0);
     // ...and counts its event once a scrape has seen the 0 and a scrape interval (1 s) has passed.
     await waitForValue(s.port, 'llm_errors_total', { provider: 'deepseek', error_type: 'auth_error' }, 1);
     assert.equal(await s.stop(), 0);
