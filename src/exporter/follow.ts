@@ -75,7 +75,11 @@ export class Follower {
     for (const p of await this.paths()) {
       try {
         const r = await expandPaths([p]);
-        for (const f of r.files) if (!names.has(f.path)) names.add(f.path), files.push(f);
+        for (const f of r.files) {
+          if (names.has(f.path)) continue;
+          names.add(f.path);
+          files.push(f);
+        }
         problems.push(...r.problems);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
@@ -100,7 +104,9 @@ export class Follower {
     for (const path of this.seen.keys()) if (!signatures.has(path)) this.seen.delete(path);
     let result: IngestResult | null = null;
     if (changed.length > 0) {
-      result = await ingestPaths(changed, this.sink, { shouldStop: () => this.stopping });
+      // Worker threads only for a large backlog, not for the appends of a poll.
+      const unread = await this.backlog(changed.map((path) => ({ path, stdin: false })), true);
+      result = await ingestPaths(changed, this.sink, { shouldStop: () => this.stopping, unreadBytes: unread });
       const failed = new Set(result.problems.map((p) => p.path));
       // Read up to the size it had before this read (what was appended meanwhile shows next time).
       for (const path of changed) if (!failed.has(path) && !result.interrupted) this.seen.set(path, signatures.get(path)!);
@@ -115,13 +121,18 @@ export class Follower {
     };
   }
 
-  private async backlog(files: SourceFile[]): Promise<number> {
+  /** Bytes not read yet of `files` (a gzip file counts at eight times its size with `gzip`, else not at all). */
+  private async backlog(files: SourceFile[], gzip = false): Promise<number> {
     const consumedOf = this.store.db.prepare('SELECT consumed FROM ingested_files WHERE path = ? ORDER BY id DESC LIMIT 1').pluck();
     let total = 0;
     for (const f of files) {
-      if (/\.gz$/i.test(f.path)) continue; // a compressed file is a rotated copy: its content size is not its size
       const st = await fsp.stat(f.path).catch(() => null);
       if (!st) continue;
+      if (/\.gz$/i.test(f.path)) {
+        // A compressed file is a rotated copy: its content size is not its size.
+        if (gzip) total += st.size * 8;
+        continue;
+      }
       const consumed = (consumedOf.get(f.path) as number | undefined) ?? 0;
       if (st.size > consumed) total += st.size - consumed;
     }

@@ -47,6 +47,8 @@ export class Service {
   constructor(private readonly opts: ServeOptions) {
     mkdirSync(dirname(opts.state), { recursive: true });
     this.store = Store.open(opts.state);
+    // A long-running follower writes small batches: a small page cache keeps its memory flat.
+    this.store.db.pragma('cache_size = -8192');
     const r = this.registries;
     this.own = {
       lines: r.counter('vtcode_errors_lines_read_total', 'Log lines read since this process started.'),

@@ -23,6 +23,8 @@ export interface IngestOptions {
   onProgress?: (p: { files: number; bytes: number; rows: number }) => void;
   /** Count rows into the analyses' cells with this filter rather than handing them to the store. */
   cells?: RowFilter;
+  /** Bytes left to read, when the caller knows (a follower reading appends): chooses the workers. */
+  unreadBytes?: number;
 }
 
 export interface IngestResult {
@@ -56,8 +58,8 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
     read: { lines: 0, bytes: 0, records: 0, ignored: 0, skippedBy: {} },
   };
   const progress = { files: 0, bytes: 0, rows: 0 };
-  let total = 0;
-  for (const f of files) {
+  let total = opts.unreadBytes ?? 0;
+  for (const f of opts.unreadBytes === undefined ? files : []) {
     // (A gzip file holds several times its size: count it so, to choose workers.)
     const size = f.stdin ? 0 : ((await fsp.stat(f.path).catch(() => null))?.size ?? 0);
     total += /\.gz$/i.test(f.path) ? size * 8 : size;
