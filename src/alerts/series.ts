@@ -17,7 +17,7 @@ export interface SeriesDef {
    * Which stored rows count into it, as SQL over error_logs and as a predicate, and the label values of
    * a counted row; null for a series no log line records (the application must export it itself).
    */
-  rows: { where: string; match: (r: SeriesRow) => boolean; labels: (r: SeriesRow) => Record<string, string | null> } | null;
+  rows: { where: string; match: (r: SeriesRow) => boolean; labels: Record<string, (r: SeriesRow) => string | null> } | null;
 }
 
 /** An HTTP status as a label value: only real statuses (100-599), so a stray number cannot add series. */
@@ -25,7 +25,7 @@ export const statusLabel = (code: number | null): string | null => (code !== nul
 
 const isRecovered = (r: SeriesRow) => r.event === 'recovered' || (r.event === 'error' && r.outcome === 'recovered');
 const isFailed = (r: SeriesRow) => r.event === 'failed' || (r.event === 'error' && r.outcome === 'failed');
-const byProvider = (r: SeriesRow) => ({ provider: r.provider });
+const byProvider = { provider: (r: SeriesRow) => r.provider };
 
 export const SERIES: readonly SeriesDef[] = [
   {
@@ -36,7 +36,7 @@ export const SERIES: readonly SeriesDef[] = [
     rows: {
       where: "event = 'error'",
       match: (r) => r.event === 'error',
-      labels: (r) => ({ provider: r.provider, error_type: r.error_type ?? 'unknown', status_code: statusLabel(r.status_code) }),
+      labels: { provider: (r) => r.provider, error_type: (r) => r.error_type ?? 'unknown', status_code: (r) => statusLabel(r.status_code) },
     },
   },
   {
@@ -66,7 +66,7 @@ export const SERIES: readonly SeriesDef[] = [
     help: 'Fallbacks from a provider to a secondary one, by the provider fallen back from and the one fallen back to.',
     labels: ['provider', 'fallback'],
     // The secondary provider is read from the record but not stored: the SQL side cannot give the label.
-    rows: { where: "event = 'fallback'", match: (r) => r.event === 'fallback', labels: (r) => ({ provider: r.provider, fallback: r.fallback_to ?? null }) },
+    rows: { where: "event = 'fallback'", match: (r) => r.event === 'fallback', labels: { provider: (r) => r.provider, fallback: (r) => r.fallback_to ?? null } },
   },
   {
     suffix: 'circuit_breaker_rejected_total',

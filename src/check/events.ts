@@ -25,9 +25,10 @@ function counterRows(c: AlertDef['counters'][number]): { where: string; match: (
   const rows = def.rows;
   for (const m of c.matchers) if (m.op !== '=') throw new Error(`backtest: only = matchers are modelled (${c.suffix} ${m.name}${m.op})`);
   const sql = c.matchers.map((m) => ` AND ${labelSql(def, m.name)} = '${m.value.replace(/'/g, "''")}'`).join('');
+  const tests = c.matchers.map((m) => ({ label: rows.labels[m.name], value: m.value }));
   return {
     where: `(${rows.where})${sql}`,
-    match: (r) => rows.match(r) && c.matchers.every((m) => rows.labels(r)[m.name] === m.value),
+    match: (r) => rows.match(r) && tests.every((t) => t.label(r) === t.value),
   };
 }
 

@@ -6,9 +6,10 @@
 // Polling, not file-system events: it works the same on every file system (NFS, container volumes,
 // Kubernetes shared volumes), it sees copy-truncate rotation (a truncation raises no event on some of
 // them), and one stat per file per second costs nothing next to parsing.
+import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { ingestPaths, type IngestResult } from '../ingest/ingest.js';
+import { FINGERPRINT_BYTES, ingestPaths, type IngestResult } from '../ingest/ingest.js';
 import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from '../ingest/sources.js';
 import { UserError } from '../model.js';
 import type { Row } from '../model.js';
@@ -57,6 +58,7 @@ export interface PollResult {
 export class Follower {
   private readonly sink: CountingSink;
   private readonly seen = new Map<string, string>(); // path -> stat signature when last read
+  private readonly consumedOf: Statement;
   stopping = false;
 
   constructor(
@@ -65,6 +67,7 @@ export class Follower {
     private readonly paths: () => Promise<string[]>,
   ) {
     this.sink = new CountingSink(store, counters);
+    this.consumedOf = store.db.prepare('SELECT consumed FROM ingested_files WHERE path = ? ORDER BY id DESC LIMIT 1').pluck();
   }
 
   /** The files the paths name now, and the paths that cannot be read (a missing one is not fatal here). */
@@ -93,48 +96,43 @@ export class Follower {
   async poll(): Promise<PollResult> {
     const { files, problems } = await this.expand();
     const changed: string[] = [];
-    const signatures = new Map<string, string>();
+    const stats = new Map<string, { sig: string; size: number }>();
     for (const f of files) {
       const st = await fsp.stat(f.path).catch(() => null);
       if (!st) continue; // vanished since the walk
       const sig = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
-      signatures.set(f.path, sig);
+      stats.set(f.path, { sig, size: st.size });
       if (this.seen.get(f.path) !== sig) changed.push(f.path);
     }
-    for (const path of this.seen.keys()) if (!signatures.has(path)) this.seen.delete(path);
+    for (const path of this.seen.keys()) if (!stats.has(path)) this.seen.delete(path);
     let result: IngestResult | null = null;
     if (changed.length > 0) {
-      // Worker threads only for a large backlog, not for the appends of a poll.
-      const unread = await this.backlog(changed.map((path) => ({ path, stdin: false })), true);
+      // Worker threads only for a large backlog, not for the appends of a poll (a gzip file, a rotated
+      // copy, counts at eight times its size, as ingest counts it).
+      const unread = this.unread(changed, stats, 8);
       result = await ingestPaths(changed, this.sink, { shouldStop: () => this.stopping, unreadBytes: unread });
       const failed = new Set(result.problems.map((p) => p.path));
       // Read up to the size it had before this read (what was appended meanwhile shows next time).
-      for (const path of changed) if (!failed.has(path) && !result.interrupted) this.seen.set(path, signatures.get(path)!);
+      for (const path of changed) if (!failed.has(path) && !result.interrupted) this.seen.set(path, stats.get(path)!.sig);
       problems.push(...result.problems);
     }
     return {
       files: files.map((f) => f.path),
       problems,
-      read: result?.read ?? { lines: 0, bytes: 0, records: 0, ignored: 0, skippedBy: {} },
+      read: result?.read ?? { lines: 0, records: 0, ignored: 0, skippedBy: {} },
       rowsAdded: result?.rowsAdded ?? 0,
-      backlogBytes: await this.backlog(files),
+      // Sizes as they were before this read: what was appended meanwhile is not read yet.
+      backlogBytes: this.unread([...stats.keys()], stats, 0),
     };
   }
 
-  /** Bytes not read yet of `files` (a gzip file counts at eight times its size with `gzip`, else not at all). */
-  private async backlog(files: SourceFile[], gzip = false): Promise<number> {
-    const consumedOf = this.store.db.prepare('SELECT consumed FROM ingested_files WHERE path = ? ORDER BY id DESC LIMIT 1').pluck();
+  /** Bytes of `paths` not read yet; a gzip file's content size is not its size, so it counts `gzipFactor` times its size. */
+  private unread(paths: string[], stats: Map<string, { size: number }>, gzipFactor: number): number {
     let total = 0;
-    for (const f of files) {
-      const st = await fsp.stat(f.path).catch(() => null);
-      if (!st) continue;
-      if (/\.gz$/i.test(f.path)) {
-        // A compressed file is a rotated copy: its content size is not its size.
-        if (gzip) total += st.size * 8;
-        continue;
-      }
-      const consumed = (consumedOf.get(f.path) as number | undefined) ?? 0;
-      if (st.size > consumed) total += st.size - consumed;
+    for (const path of paths) {
+      const size = stats.get(path)?.size ?? 0;
+      if (/\.gz$/i.test(path)) total += size * gzipFactor;
+      else total += Math.max(0, size - ((this.consumedOf.get(path) as number | undefined) ?? 0));
     }
     return total;
   }
@@ -163,7 +161,7 @@ async function skipToEnd(store: Store, f: SourceFile): Promise<void> {
   let lastBreak = 0;
   let lines = 0;
   for await (const chunk of contentBytes(f)) {
-    if (head.length < 1024) head = Buffer.concat([head, chunk.subarray(0, 1024 - head.length)]);
+    if (head.length < FINGERPRINT_BYTES) head = Buffer.concat([head, chunk.subarray(0, FINGERPRINT_BYTES - head.length)]);
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
       lines++;
       lastBreak = bytes + i + 1;

@@ -55,11 +55,10 @@ export function seriesOfRow(row: SeriesRow, slots: ProviderSlots): SeriesPoint[]
   for (const def of FROM_LOGS) {
     const rows = def.rows!;
     if (!rows.match(row)) continue;
-    const raw = rows.labels(row);
     const labels: Record<string, string> = {};
     for (const name of def.labels) {
-      let v = raw[name];
-      if (v === null || v === undefined) continue;
+      let v = rows.labels[name](row);
+      if (v === null) continue;
       if (name === 'provider' || name === 'fallback') {
         const s = slots.slot(v);
         if (s !== v && name === 'provider') overflowed = true;

@@ -40,7 +40,7 @@ export interface ChunkResult {
 class StrictStop extends Error {}
 
 /** A skip reason without its details, as a label value: `unreadable record (x)` is `unreadable record`. */
-export const reasonKind = (reason: string): string => reason.replace(/ \(.*$/s, '');
+const reasonKind = (reason: string): string => reason.replace(/ \(.*$/s, '');
 
 /** Collects what the framer and the record shapes make of lines. */
 class Batch implements FrameSink, RecordSink {

@@ -12,7 +12,8 @@ import { garbageCollector } from './gc.js';
 import { parserFor, type Parser } from './pool.js';
 import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from './sources.js';
 
-const FINGERPRINT_BYTES = 1024;
+/** How many bytes of a file's (decoded) start identify it. */
+export const FINGERPRINT_BYTES = 1024;
 const collect = garbageCollector();
 const BATCH_ROWS = 20_000;
 
@@ -43,7 +44,6 @@ export interface IngestResult {
 
 export interface ReadCounts {
   lines: number;
-  bytes: number;
   records: number;
   ignored: number;
   skippedBy: Record<string, number>;
@@ -55,14 +55,16 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
   const { files, problems } = await expandPaths(paths);
   const result: IngestResult = {
     files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, interrupted: false,
-    read: { lines: 0, bytes: 0, records: 0, ignored: 0, skippedBy: {} },
+    read: { lines: 0, records: 0, ignored: 0, skippedBy: {} },
   };
   const progress = { files: 0, bytes: 0, rows: 0 };
   let total = opts.unreadBytes ?? 0;
-  for (const f of opts.unreadBytes === undefined ? files : []) {
-    // (A gzip file holds several times its size: count it so, to choose workers.)
-    const size = f.stdin ? 0 : ((await fsp.stat(f.path).catch(() => null))?.size ?? 0);
-    total += /\.gz$/i.test(f.path) ? size * 8 : size;
+  if (opts.unreadBytes === undefined) {
+    for (const f of files) {
+      // (A gzip file holds several times its size: count it so, to choose workers.)
+      const size = f.stdin ? 0 : ((await fsp.stat(f.path).catch(() => null))?.size ?? 0);
+      total += /\.gz$/i.test(f.path) ? size * 8 : size;
+    }
   }
   const parser = parserFor(total);
   try {
@@ -213,7 +215,6 @@ async function ingestFile(
     );
     if (stored === null) throw new Conflict();
     read.lines += pending.lines;
-    read.bytes += pending.bytes;
     read.records += pending.rows.length + pending.counted;
     read.ignored += pending.ignored;
     for (const [k, n] of Object.entries(pending.skippedBy)) read.skippedBy[k] = (read.skippedBy[k] ?? 0) + n;
