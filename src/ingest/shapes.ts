@@ -141,8 +141,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
   const errorType = c && (carriesError || event.kind === 'error' || c.errorType !== 'unknown') ? c : null;
 
   const message = messages[0] ?? (body !== null ? bodyMessage(body) ?? body : null);
-  const fallbackTo = event.kind === 'fallback' ? providerOf(str(get(FIELDS.fallbackTo)) ?? '') : null;
-  sink.row({
+  const row: Row = {
     timestamp,
     provider,
     model,
@@ -157,11 +156,16 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
     retryable: errorType?.retryable ?? null,
     level,
     source: `${d.file}:${d.line}`,
-    ...(fallbackTo !== null ? { fallback_to: fallbackTo } : {}),
     // A debug-log line and the session archive's error_logs entry for it: same event, provider, message.
     // (The debug line often names no provider: the tracing target is what both carry.)
     dedup: d.origin && message !== null ? { key: `message|${event.kind}|${str(get(FIELDS.target)) ?? ''}|${dedupText(message)}`, origin: d.origin } : undefined,
-  });
+  };
+  // Only a fallback names its secondary provider; other rows keep the one shape (no spread on the hot path).
+  if (event.kind === 'fallback') {
+    const to = providerOf(str(get(FIELDS.fallbackTo)) ?? '');
+    if (to !== null) row.fallback_to = to;
+  }
+  sink.row(row);
 }
 
 const dedupText = (m: string) => m.slice(0, 300).toLowerCase().replace(/\s+/g, ' ').trim();
