@@ -6,8 +6,6 @@ import { Framer, type FrameSink } from './framer.js';
 import { readValue, type RecordSink } from './shapes.js';
 import { parseTextLine } from './textlog.js';
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 export interface ChunkJob {
   file: string;
   firstLine: number; // lines of the file before this chunk
@@ -115,42 +113,58 @@ class Batch implements FrameSink, RecordSink {
 
 export function parseChunk(job: ChunkJob): ChunkResult {
   const buf = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-  // Most logs are ASCII, and decoding ASCII as latin1 is several times faster than as UTF-8 (and
-  // the same); a chunk with any other byte is decoded as UTF-8 (invalid sequences become U+FFFD).
-  let text = buf.toString('latin1');
-  if (NON_ASCII.test(text)) text = buf.toString('utf8');
-  if (job.atStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split('\n');
-  // The piece after the last line break: empty, or (final chunk) a last line with no line break.
-  const partial = lines.pop()!;
+  // Decoded line by line: one short string per line is far cheaper to make than one string of the
+  // whole chunk (a large string, and UTF-8 for all of it when one line has a byte >= 0x80).
+  // Invalid UTF-8 sequences become U+FFFD.
+  const from = job.atStart && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // a BOM
+  const lastBreak = buf.lastIndexOf(10);
   let batch = new Batch(job.file, job.strict, job.cells);
   try {
-    for (let i = 0; i < lines.length; i++) batch.framer.line(stripCr(lines[i]), job.firstLine + i + 1);
+    const lines = readLines(batch, buf, from, lastBreak, job.firstLine, Infinity);
     if (!job.final) {
       const openedAt = batch.framer.openedAt;
-      if (openedAt === null) return batch.result(lines.length, buf.length, null);
+      if (openedAt === null) return batch.result(lines, buf.length, null);
       // Read again only the lines before the open value, so that nothing in it is counted twice.
       const before = openedAt - job.firstLine - 1;
       batch = new Batch(job.file, job.strict, job.cells);
-      for (let i = 0; i < before; i++) batch.framer.line(stripCr(lines[i]), job.firstLine + i + 1);
-      return batch.result(before, nthLineStart(buf, before), { line: openedAt, byte: nthLineStart(buf, before) });
+      readLines(batch, buf, from, lastBreak, job.firstLine, before);
+      const byte = before === 0 ? 0 : nthLineStart(buf, before);
+      return batch.result(before, byte, { line: openedAt, byte });
     }
-    return finish(batch, job, lines.length, buf.length, partial);
+    // The piece after the last line break: empty, or (final chunk) a last line with no line break.
+    return finish(batch, job, lines, buf, Math.max(from, lastBreak + 1));
   } catch (err) {
     if (err instanceof StrictStop) return batch.result(0, 0, null);
     throw err;
   }
 }
 
+/** Hands up to `max` lines of buf[from, lastBreak] to the framer; returns how many it handed. */
+function readLines(batch: Batch, buf: Buffer, from: number, lastBreak: number, firstLine: number, max: number): number {
+  let n = 0;
+  for (let start = from; start <= lastBreak && n < max; n++) {
+    const nl = buf.indexOf(10, start);
+    batch.framer.line(lineText(buf, start, nl), firstLine + n + 1);
+    start = nl + 1;
+  }
+  return n;
+}
+
+/** The text of buf[start, end), without a trailing carriage return. */
+function lineText(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end);
+}
+
 // The end of a file: its last line (if it has no line break), then whatever value is still open.
-function finish(batch: Batch, job: ChunkJob, lines: number, bytes: number, partial: string): ChunkResult {
-  if (partial === '') {
+function finish(batch: Batch, job: ChunkJob, lines: number, buf: Buffer, partialAt: number): ChunkResult {
+  const bytes = buf.length;
+  if (partialAt >= bytes) {
     batch.framer.end();
     return batch.result(lines, bytes, null);
   }
   const lineNo = job.firstLine + lines + 1;
-  const partialBytes = Buffer.byteLength(partial);
-  const line = stripCr(partial);
+  const partialBytes = bytes - partialAt;
+  const line = lineText(buf, partialAt, bytes);
   // A line still being written is read next time, complete: into a kept store, a text line always
   // (cut short, it may still parse), and any line that gives nothing but a skip.
   if (job.holdBackText && batch.framer.idle && !/^\s*[{[]/.test(line)) return batch.result(lines, bytes - partialBytes, null);
@@ -167,10 +181,6 @@ function finish(batch: Batch, job: ChunkJob, lines: number, bytes: number, parti
   }
   batch.framer.end();
   return batch.result(lines + 1, bytes, null);
-}
-
-function stripCr(line: string): string {
-  return line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }
 
 /** The byte offset at which line `n` (0-based) of the buffer starts. */
