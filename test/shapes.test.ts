@@ -650,3 +650,20 @@ describe('arrays and pretty documents', () => {
     assert.deepEqual(rs.map((x) => x.request_id), ['tr-nested', 'tr-fields-provider', 'tr-type-alias', 'tr-type-alias-dash']);
   });
 });
+
+// The fast path for canonical UTC times must agree with the careful parse on every such string.
+test('parseTimestamp: the canonical-form fast path equals the careful parse', async () => {
+  const fc = (await import('fast-check')).default;
+  const { parseTimestamp, parseTime, isoTime } = await import('../src/ingest/values.js');
+  const two = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => String(n).padStart(2, '0'));
+  const stamp = fc
+    .tuple(fc.integer({ min: 1970, max: 9999 }), two(1, 12), two(1, 31), two(0, 23), two(0, 59), two(0, 59), fc.option(fc.stringMatching(/^[0-9]{1,9}$/)))
+    .map(([y, mo, d, h, mi, s, frac]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac === null ? '' : '.' + frac}Z`);
+  fc.assert(
+    fc.property(stamp, (t) => {
+      const careful = parseTime(t);
+      assert.equal(parseTimestamp(t), careful === null ? null : isoTime(careful), t);
+    }),
+    { numRuns: 5000 },
+  );
+});

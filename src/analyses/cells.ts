@@ -52,29 +52,36 @@ export class Cells {
   /** Count a row, if it is in the filter's range and providers. */
   add(row: CellRow): void {
     const f = this.filter;
-    if ((f.since !== null && row.timestamp < f.since) || (f.until !== null && row.timestamp >= f.until)) return;
+    const ts = row.timestamp;
+    if ((f.since !== null && ts < f.since) || (f.until !== null && ts >= f.until)) return;
     if (f.providers.length > 0 && !f.providers.includes(row.provider)) return;
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
-    this.merge({
-      provider: row.provider, hour: null, event: row.event, error_type: row.error_type, outcome: row.outcome, message,
-      n: 1, retry_sum: row.retry_count ?? 0, retry_n: row.retry_count !== null ? 1 : 0, min_ts: row.timestamp, max_ts: row.timestamp,
-    });
-    if (isRateLimit(row.event, row.error_type)) this.merge(spike(row.provider, row.timestamp.slice(0, 13) + ':00:00Z', 1, row.timestamp));
+    const retries = row.retry_count;
+    this.tally(row.provider, null, row.event, row.error_type, row.outcome, message, 1, retries ?? 0, retries !== null ? 1 : 0, ts, ts);
+    if (isRateLimit(row.event, row.error_type)) this.tally(row.provider, ts.slice(0, 13) + ':00:00Z', 'error', 'rate_limit', null, null, 1, 0, 0, ts, ts);
   }
 
   /** Add a cell counted elsewhere (already filtered). */
-  merge(cell: Cell): void {
-    const key = cellKey(cell.provider, cell.event, cell.error_type, cell.outcome, cell.hour, cell.message);
+  merge(c: Cell): void {
+    this.tally(c.provider, c.hour, c.event, c.error_type, c.outcome, c.message, c.n, c.retry_sum, c.retry_n, c.min_ts, c.max_ts);
+  }
+
+  // One row or cell into its cell; no object is made unless the cell is new (this runs for every row).
+  private tally(
+    provider: string, hour: string | null, event: string, type: string | null, outcome: string | null, message: string | null,
+    n: number, retrySum: number, retryN: number, minTs: string, maxTs: string,
+  ): void {
+    const key = cellKey(provider, event, type, outcome, hour, message);
     const c = this.map.get(key);
     if (c === undefined) {
-      this.map.set(key, cell.n === 1 ? cell : { ...cell }); // (a cell of one row is made for it alone)
+      this.map.set(key, { provider, hour, event, error_type: type, outcome, message, n, retry_sum: retrySum, retry_n: retryN, min_ts: minTs, max_ts: maxTs });
       return;
     }
-    c.n += cell.n;
-    c.retry_sum += cell.retry_sum;
-    c.retry_n += cell.retry_n;
-    if (cell.min_ts < c.min_ts) c.min_ts = cell.min_ts;
-    if (cell.max_ts > c.max_ts) c.max_ts = cell.max_ts;
+    c.n += n;
+    c.retry_sum += retrySum;
+    c.retry_n += retryN;
+    if (minTs < c.min_ts) c.min_ts = minTs;
+    if (maxTs > c.max_ts) c.max_ts = maxTs;
   }
 
   values(): Iterable<Cell> {

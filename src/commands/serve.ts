@@ -5,7 +5,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { tryParseDurationMs } from '../config/duration.js';
-import { Service } from '../exporter/service.js';
 import { UserError } from '../model.js';
 import { addConfigOption, withExample } from './common.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
@@ -54,6 +53,8 @@ export function registerServe(program: Command): void {
     const paths = async () => (opts.vtcode ? inputPaths('serve', given, { ...opts, quiet: true }) : given);
     if (!opts.vtcode && given.length === 0) await inputPaths('serve', given, opts); // says what to name
     const log = (line: string) => process.stderr.write(`vtcode-errors serve: ${line}\n`);
+    // Loaded here: the metrics client is needed by this command alone, and every other one starts faster without it.
+    const { Service } = await import('../exporter/service.js');
     const service = new Service({
       paths, state: opts.state ?? defaultStatePath(), host, port, config, pollMs, fromEnd: opts.fromEnd === true,
       log, info: opts.quiet ? () => {} : log,

@@ -40,13 +40,17 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-// Most logs already write the stored form, YYYY-MM-DDTHH:MM:SS.sssZ: such a value, when every field
-// is in range in every month (days up to 28), is kept as it is; anything else takes the careful path.
-const CANONICAL = /^(?:19[7-9]\d|[2-9]\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+// Most logs write the stored form, YYYY-MM-DDTHH:MM:SS.sssZ, or that with more (or no) digits of
+// the second: such a value, when every field is in range in every month (days up to 28), is kept or
+// cut to milliseconds; anything else takes the careful path.
+const CANONICAL = /^(?:19[7-9]\d|[2-9]\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3,9})?Z$/;
 
 /** A record's time value in the stored form (UTC, milliseconds), or null when it is not usable. */
 export function parseTimestamp(value: unknown): string | null {
-  if (typeof value === 'string' && value.length === 24 && CANONICAL.test(value)) return value;
+  if (typeof value === 'string' && value.length >= 20 && value.length <= 30 && CANONICAL.test(value)) {
+    if (value.length === 24) return value;
+    return value.length === 20 ? value.slice(0, 19) + '.000Z' : value.slice(0, 23) + 'Z'; // sub-millisecond digits are truncated
+  }
   const ms = parseTime(value);
   return ms === null ? null : isoTime(ms);
 }
