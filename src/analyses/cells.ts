@@ -34,18 +34,23 @@ export type CellRow = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type
 const isAuthError = (event: string, type: string | null) => event === 'error' && type === 'auth_error';
 const isRateLimit = (event: string, type: string | null) => event === 'error' && type === 'rate_limit';
 
-// The hour and the message are null in most cells: keys stay short.
-function cellKey(provider: string, event: string, type: string | null, outcome: string | null, hour: string | null, message: string | null): string {
-  const key = provider + '\u0000' + event + '\u0000' + type + '\u0000' + outcome;
-  return hour === null && message === null ? key : key + '\u0000' + hour + '\u0000' + message;
-}
-
 const spike = (provider: string, hour: string, n: number, ts: string): Cell => ({
   provider, hour, event: 'error', error_type: 'rate_limit', outcome: null, message: null, n, retry_sum: 0, retry_n: 0, min_ts: ts, max_ts: ts,
 });
 
+type Tree = Map<string | null, Tree | Cell>;
+
+function branch(tree: Tree, part: string | null): Tree {
+  let next = tree.get(part) as Tree | undefined;
+  if (next === undefined) tree.set(part, (next = new Map()));
+  return next;
+}
+
 export class Cells {
-  private readonly map = new Map<string, Cell>();
+  // provider -> event -> error_type -> outcome -> hour -> message -> cell: a lookup per part is cheaper
+  // than building one key string for every row (the parts are mostly the same few strings).
+  private readonly tree: Tree = new Map();
+  private readonly list: Cell[] = [];
 
   constructor(private readonly filter: RowFilter) {}
 
@@ -71,10 +76,12 @@ export class Cells {
     provider: string, hour: string | null, event: string, type: string | null, outcome: string | null, message: string | null,
     n: number, retrySum: number, retryN: number, minTs: string, maxTs: string,
   ): void {
-    const key = cellKey(provider, event, type, outcome, hour, message);
-    const c = this.map.get(key);
+    const leaves = branch(branch(branch(branch(branch(this.tree, provider), event), type), outcome), hour) as Map<string | null, Cell>;
+    const c = leaves.get(message);
     if (c === undefined) {
-      this.map.set(key, { provider, hour, event, error_type: type, outcome, message, n, retry_sum: retrySum, retry_n: retryN, min_ts: minTs, max_ts: maxTs });
+      const cell = { provider, hour, event, error_type: type, outcome, message, n, retry_sum: retrySum, retry_n: retryN, min_ts: minTs, max_ts: maxTs };
+      leaves.set(message, cell);
+      this.list.push(cell);
       return;
     }
     c.n += n;
@@ -85,7 +92,7 @@ export class Cells {
   }
 
   values(): Iterable<Cell> {
-    return this.map.values();
+    return this.list;
   }
 }
 

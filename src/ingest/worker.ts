@@ -1,12 +1,8 @@
 // A parsing worker thread: chunk jobs in, results out (pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { parseChunk, type ChunkJob } from './chunk.js';
-import { garbageCollector } from './gc.js';
-
-const collect = garbageCollector();
 
 parentPort!.on('message', ({ id, job }: { id: number; job: ChunkJob }) => {
-  collect(job.bytes.byteLength);
   try {
     parentPort!.postMessage({ id, result: parseChunk(job) });
   } catch (err) {
