@@ -418,7 +418,7 @@ describe('the fixture', () => {
   async function read(file: string) {
     const counts = { error: 0, retry: 0, recovered: 0, failed: 0, ignored: 0, skipped: 0 };
     const r = parseChunk({
-      file, firstLine: 0, atStart: true, bytes: readFileSync(file), final: true, strict: false, holdBackText: false, cells: null,
+      file, firstLine: 0, atStart: true, bytes: readFileSync(file), final: true, strict: false, holdBackText: false, cells: null, pack: false,
     });
     for (const row of r.rows) counts[row.event as 'error']++;
     counts.ignored = r.ignored;

@@ -98,6 +98,7 @@ export class Cells {
 
 /** What one run added to a kept store, counted as it went (Store.trackCells). */
 export interface RunCells {
+  filter: RowFilter;
   cells: Cells;
   fromGeneration: number; // the store's generation when the run began
   bumps: number; // the generations its own commits moved on

@@ -37,8 +37,8 @@ export function registerAnalyze(program: Command): void {
       const paths = await inputPaths('analyze', given, opts);
       if (!opts.db) {
         // One-shot: rows go straight into the analyses, nothing is stored.
-        const memory = new MemoryStore(new Cells(filter));
-        const ingest = await runIngest(paths, memory, { ...opts, cells: filter });
+        const memory = new MemoryStore(new Cells(filter), filter);
+        const ingest = await runIngest(paths, memory, opts);
         if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
         return;
       }

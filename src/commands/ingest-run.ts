@@ -3,9 +3,8 @@
 import { ingestPaths, type IngestResult } from '../ingest/ingest.js';
 import { progressLine } from '../render/progress.js';
 import type { RowSink } from '../store/store.js';
-import type { RowFilter } from '../analyses/cells.js';
 
-export async function runIngest(paths: string[], store: RowSink, opts: { strict?: boolean; quiet?: boolean; cells?: RowFilter }): Promise<IngestResult> {
+export async function runIngest(paths: string[], store: RowSink, opts: { strict?: boolean; quiet?: boolean }): Promise<IngestResult> {
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130); // a second Ctrl-C: leave now (the store is consistent at any moment)
@@ -16,7 +15,6 @@ export async function runIngest(paths: string[], store: RowSink, opts: { strict?
   try {
     const result = await ingestPaths(paths, store, {
       strict: opts.strict,
-      cells: opts.cells,
       shouldStop: () => stop,
       onProgress: (p) => progress.update(p),
     });

@@ -19,6 +19,8 @@ import type { LiveCounters } from './live-counters.js';
 /** The store with the live counters settled after each commit (counted only once it is committed). */
 class CountingSink implements RowSink {
   readonly temporary = false;
+  readonly packs = false;
+  readonly cellFilter = null;
   constructor(
     private readonly store: Store,
     private readonly counters: LiveCounters,

@@ -2,6 +2,7 @@
 // worker thread (worker.ts) or on the main thread: everything from decoding to classification.
 import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
 import { MAX_SAMPLES, type Row } from '../model.js';
+import { emptyPacked, pushRow, type PackedRows, type SerializedRows } from '../store/packed.js';
 import { Framer, type FrameSink } from './framer.js';
 import { readValue, type RecordSink } from './shapes.js';
 import { parseTextLine } from './textlog.js';
@@ -14,13 +15,15 @@ export interface ChunkJob {
   final: boolean; // the end of the file: a value still open is cut short
   strict: boolean;
   holdBackText: boolean; // a last text line with no line break is left for next time (kept stores)
-  cells: RowFilter | null; // count rows into cells with this filter instead of returning them
+  cells: RowFilter | null; // count rows without a twin key into cells with this filter
+  pack: boolean; // return every row packed (store/packed.ts); else return the rows not counted, as objects
 }
 
 export interface ChunkResult {
   rows: Row[]; // with `cells`: only the rows that may have a twin in another VT Code artifact
+  packed: PackedRows | SerializedRows | null; // with `pack`: every row
   cells: Cell[];
-  counted: number; // rows counted into `cells`
+  counted: number; // rows counted into `cells` and not returned
   ignored: number;
   skipped: number;
   blank: number;
@@ -51,14 +54,22 @@ class Batch implements FrameSink, RecordSink {
   error: string | null = null;
   readonly framer = new Framer(this);
   private readonly cells: Cells | null;
+  private readonly packed: PackedRows | null;
   counted = 0;
 
   constructor(
     private readonly file: string,
     private readonly strict: boolean,
     filter: RowFilter | null,
+    pack: boolean,
   ) {
     this.cells = filter ? new Cells(filter) : null;
+    this.packed = pack ? emptyPacked() : null;
+  }
+
+  /** Rows made so far, however they are kept. */
+  get made(): number {
+    return this.rows.length + this.counted + (this.packed ? this.packed.rows : 0);
   }
 
   value(value: unknown, line: number): void {
@@ -81,10 +92,11 @@ class Batch implements FrameSink, RecordSink {
     }
   }
   row(row: Row): void {
-    if (this.cells && !row.dedup) {
-      this.cells.add(row);
-      this.counted++;
-    } else this.rows.push(row);
+    const count = this.cells !== null && !row.dedup;
+    if (count) this.cells!.add(row);
+    if (this.packed) pushRow(this.packed, row);
+    else if (count) this.counted++;
+    else this.rows.push(row);
   }
   ignored(): void {
     this.ignoredCount++;
@@ -104,7 +116,7 @@ class Batch implements FrameSink, RecordSink {
   }
   result(lines: number, bytes: number, open: ChunkResult['open']): ChunkResult {
     return {
-      rows: this.rows, cells: this.cells ? [...this.cells.values()] : [], counted: this.counted, ignored: this.ignoredCount,
+      rows: this.rows, packed: this.packed, cells: this.cells ? [...this.cells.values()] : [], counted: this.counted, ignored: this.ignoredCount,
       skipped: this.skippedCount, blank: this.blankCount, samples: this.samples, lines, bytes,
       tentative: { skipped: 0, samples: [] }, skippedBy: this.skippedBy, open, error: this.error,
     };
@@ -118,7 +130,7 @@ export function parseChunk(job: ChunkJob): ChunkResult {
   // Invalid UTF-8 sequences become U+FFFD.
   const from = job.atStart && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // a BOM
   const lastBreak = buf.lastIndexOf(10);
-  let batch = new Batch(job.file, job.strict, job.cells);
+  let batch = new Batch(job.file, job.strict, job.cells, job.pack);
   try {
     const lines = readLines(batch, buf, from, lastBreak, job.firstLine, Infinity);
     if (!job.final) {
@@ -126,7 +138,7 @@ export function parseChunk(job: ChunkJob): ChunkResult {
       if (openedAt === null) return batch.result(lines, buf.length, null);
       // Read again only the lines before the open value, so that nothing in it is counted twice.
       const before = openedAt - job.firstLine - 1;
-      batch = new Batch(job.file, job.strict, job.cells);
+      batch = new Batch(job.file, job.strict, job.cells, job.pack);
       readLines(batch, buf, from, lastBreak, job.firstLine, before);
       const byte = before === 0 ? 0 : nthLineStart(buf, before);
       return batch.result(before, byte, { line: openedAt, byte });
@@ -169,9 +181,9 @@ function finish(batch: Batch, job: ChunkJob, lines: number, buf: Buffer, partial
   // (cut short, it may still parse), and any line that gives nothing but a skip.
   if (job.holdBackText && batch.framer.idle && !/^\s*[{[]/.test(line)) return batch.result(lines, bytes - partialBytes, null);
   const wasIdle = batch.framer.idle;
-  const before = { rows: batch.rows.length + batch.counted, skipped: batch.skippedCount, samples: batch.samples.length };
+  const before = { rows: batch.made, skipped: batch.skippedCount, samples: batch.samples.length };
   batch.framer.line(line, lineNo);
-  const onlySkipped = batch.rows.length + batch.counted === before.rows && batch.skippedCount > before.skipped;
+  const onlySkipped = batch.made === before.rows && batch.skippedCount > before.skipped;
   if (wasIdle && batch.framer.idle && onlySkipped) {
     const result = batch.result(lines, bytes - partialBytes, null);
     result.tentative = { skipped: batch.skippedCount - before.skipped, samples: batch.samples.slice(before.samples) };

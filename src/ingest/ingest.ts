@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { MAX_SAMPLES, UserError, type SkipSample } from '../model.js';
 import type { FileState, RowSink } from '../store/store.js';
-import type { Cell, RowFilter } from '../analyses/cells.js';
+import type { Cell } from '../analyses/cells.js';
+import type { PackedRows, SerializedRows } from '../store/packed.js';
 import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
 import { garbageCollector } from './gc.js';
@@ -22,8 +23,6 @@ export interface IngestOptions {
   /** Asked after every batch: true stops the run there (SIGINT). */
   shouldStop?: () => boolean;
   onProgress?: (p: { files: number; bytes: number; rows: number }) => void;
-  /** Count rows into the analyses' cells with this filter rather than handing them to the store. */
-  cells?: RowFilter;
   /** Bytes left to read, when the caller knows (a follower reading appends): chooses the workers. */
   unreadBytes?: number;
 }
@@ -66,7 +65,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
       total += /\.gz$/i.test(f.path) ? size * 8 : size;
     }
   }
-  const parser = parserFor(total);
+  const parser = parserFor(total, store.packs);
   try {
   for (const file of files) {
     if (opts.shouldStop?.()) {
@@ -124,6 +123,8 @@ interface FileOutcome {
 /** What the chunks read since the last commit add up to. */
 class Pending {
   rows: ChunkResult['rows'] = [];
+  packed: Array<PackedRows | SerializedRows> = [];
+  packedRows = 0;
   cells: Cell[] = [];
   counted = 0;
   ignored = 0;
@@ -134,9 +135,18 @@ class Pending {
   lines = 0;
   bytes = 0;
 
+  /** Rows read: as objects, packed, or only counted into cells. */
+  get records(): number {
+    return this.rows.length + this.packedRows + this.counted;
+  }
+
   add(r: ChunkResult): void {
     for (const [k, n] of Object.entries(r.skippedBy)) this.skippedBy[k] = (this.skippedBy[k] ?? 0) + n;
     for (const row of r.rows) this.rows.push(row);
+    if (r.packed !== null && r.packed.rows > 0) {
+      this.packed.push(r.packed);
+      this.packedRows += r.packed.rows;
+    }
     for (const c of r.cells) this.cells.push(c);
     this.counted += r.counted;
     this.ignored += r.ignored;
@@ -206,16 +216,17 @@ async function ingestFile(
         consumed: state.consumed + pending.bytes,
         lines: state.lines + pending.lines,
         size: Number.isFinite(size) ? size : state.consumed + pending.bytes,
-        records: pending.rows.length + pending.counted,
+        records: pending.records,
         ignored: pending.ignored,
         skipped: pending.skipped,
         blank: pending.blank,
       },
       pending.cells,
+      pending.packed,
     );
     if (stored === null) throw new Conflict();
     read.lines += pending.lines;
-    read.records += pending.rows.length + pending.counted;
+    read.records += pending.records;
     read.ignored += pending.ignored;
     for (const [k, n] of Object.entries(pending.skippedBy)) read.skippedBy[k] = (read.skippedBy[k] ?? 0) + n;
     outcome.rowsAdded += stored;
@@ -239,7 +250,7 @@ async function ingestFile(
   const job = (bytes: Buffer, lines: number, final: boolean): ChunkJob => {
     const j: ChunkJob = {
       file: file.path, firstLine: nextLine, atStart, bytes, final, strict: opts.strict === true,
-      holdBackText: !store.temporary, cells: opts.cells ?? null,
+      holdBackText: !store.temporary, cells: store.cellFilter, pack: store.packs,
     };
     nextLine += lines;
     atStart = false;
@@ -260,12 +271,13 @@ async function ingestFile(
       const rest = Buffer.from((q as { job: ChunkJob }).job.bytes).subarray(r.open.byte);
       const next = queue.findIndex((x) => 'job' in x);
       if (next >= 0) {
-        const n = queue[next] as { job: ChunkJob };
+        const n = queue[next] as { job: ChunkJob; result: Promise<ChunkResult> };
         const merged: ChunkJob = { ...n.job, firstLine: r.open.line - 1, bytes: Buffer.concat([rest, n.job.bytes]) };
+        n.result.catch(() => {}); // read as if nothing were open: dropped
         queue[next] = { job: merged, result: parser.parse(merged) };
       } else open.carry = { bytes: rest, line: r.open.line - 1 };
     }
-    if (pending.rows.length + pending.counted >= BATCH_ROWS && !r.open) {
+    if (pending.records >= BATCH_ROWS && !r.open) {
       commit();
       opts.onProgress?.(progress);
       if (opts.shouldStop?.()) return false;
@@ -313,7 +325,7 @@ async function ingestFile(
 function overlongResult(strict: boolean, file: string, line: number, bytes: number): ChunkResult {
   const skip = { line, reason: 'line too long' };
   return {
-    rows: [], cells: [], counted: 0, ignored: 0, skipped: 1, blank: 0, samples: [skip], lines: 1, bytes,
+    rows: [], packed: null, cells: [], counted: 0, ignored: 0, skipped: 1, blank: 0, samples: [skip], lines: 1, bytes,
     tentative: { skipped: 0, samples: [] }, skippedBy: { 'line too long': 1 }, open: null, error: strict ? `${file}:${line}: line too long` : null,
   };
 }

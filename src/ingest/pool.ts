@@ -17,11 +17,15 @@ export const inline: Parser = {
   close: async () => {},
 };
 
-/** Workers for `bytes` of input: VTCODE_ERRORS_WORKERS sets how many (0: none), else one per core. */
-export function parserFor(bytes: number): Parser {
+/**
+ * Workers for `bytes` of input: VTCODE_ERRORS_WORKERS sets how many (0: none), else one per core.
+ * `mainWrites`: the main thread writes a store, and stops taking results while it commits a batch:
+ * the workers then need enough chunks in hand to go on parsing meanwhile.
+ */
+export function parserFor(bytes: number, mainWrites: boolean): Parser {
   const env = process.env.VTCODE_ERRORS_WORKERS;
   const n = env !== undefined && env !== '' ? Number(env) : bytes >= 16 * 1024 * 1024 ? Math.min(4, availableParallelism()) : 0;
-  return Number.isInteger(n) && n > 0 ? new WorkerPool(n) : inline;
+  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, mainWrites ? 8 * n : n + 1) : inline;
 }
 
 class WorkerPool implements Parser {
@@ -30,8 +34,8 @@ class WorkerPool implements Parser {
   private nextId = 0;
   readonly window: number;
 
-  constructor(n: number) {
-    this.window = n + 1;
+  constructor(n: number, window: number) {
+    this.window = window;
     for (let i = 0; i < n; i++) this.workers.push(this.start(i));
   }
 

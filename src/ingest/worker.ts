@@ -1,11 +1,18 @@
-// A parsing worker thread: chunk jobs in, results out (pool.ts).
+// A parsing worker thread: chunk jobs in, results out (pool.ts). Packed rows leave as bytes, moved
+// rather than copied (store/packed.ts).
 import { parentPort } from 'node:worker_threads';
-import { parseChunk, type ChunkJob } from './chunk.js';
+import { serializeRows } from '../store/packed.js';
+import { parseChunk, type ChunkJob, type ChunkResult } from './chunk.js';
 
 parentPort!.on('message', ({ id, job }: { id: number; job: ChunkJob }) => {
+  let result: ChunkResult;
   try {
-    parentPort!.postMessage({ id, result: parseChunk(job) });
+    result = parseChunk(job);
   } catch (err) {
     parentPort!.postMessage({ id, error: (err as Error)?.message ?? String(err) });
+    return;
   }
+  const packed = result.packed && 'blocks' in result.packed ? serializeRows(result.packed) : null;
+  if (packed) result.packed = packed;
+  parentPort!.postMessage({ id, result }, packed ? [packed.bytes.buffer as ArrayBuffer] : []);
 });

@@ -1,7 +1,7 @@
 // The store of one-shot runs (`analyze` without --db, `export`): rows go straight into a counter (the
 // analyses' cells, the exporter's series) and are not kept, so memory stays flat however big the input.
 // Same bookkeeping interface as the SQLite store.
-import type { Cell } from '../analyses/cells.js';
+import type { Cell, RowFilter } from '../analyses/cells.js';
 import { MAX_SAMPLES, type Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 
@@ -15,12 +15,17 @@ export interface RowCounter {
 
 export class MemoryStore<C extends RowCounter> implements RowSink {
   readonly temporary = true;
+  readonly packs = false;
   private readonly state = new Map<number, FileState>();
   private readonly sampleMap = new Map<number, Array<{ line: number; reason: string }>>();
   // Rows that may have a twin in another VT Code artifact; counted into the cells at the end.
   private readonly keyed = new Map<string, Array<{ row: Row; t: number }>>();
 
-  constructor(readonly cells: C) {}
+  /** `cellFilter`: the parser counts rows into the analyses' cells itself, with this filter (analyze). */
+  constructor(
+    readonly cells: C,
+    readonly cellFilter: RowFilter | null = null,
+  ) {}
 
   claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, _gzip?: boolean): FileState {
     const id = this.state.size + 1;

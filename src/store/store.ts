@@ -2,13 +2,14 @@
 // migrations, and the two writes ingest makes: claim a file, commit a batch of its rows.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_SAMPLES, UserError, type Row } from '../model.js';
 import { MIGRATIONS } from './schema.js';
 import { Cells, type Cell, type RowFilter, type RunCells } from '../analyses/cells.js';
+import { BLOCK_ROWS, cellRowAt, packRows, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
 
 export interface FileState {
   id: number;
@@ -40,25 +41,30 @@ export interface RowSink {
   readonly temporary: boolean;
   /** `gzip`: the content is a gzip file's (a rotated copy, for the exporter). */
   claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, gzip?: boolean): FileState;
-  /** `cells`: rows already counted into the analyses' cells (one-shot runs only). */
-  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells?: Cell[]): number | null;
+  /**
+   * `rows`: rows as objects; `packed`: rows packed by the parser (when `packs`); `cells`: the analyses'
+   * cells the parser counted (rows without a twin key).
+   */
+  commitBatch(
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells?: Cell[], packed?: Array<PackedRows | SerializedRows>,
+  ): number | null;
+  /** Rows are wanted packed (see packed.ts); otherwise as objects. */
+  readonly packs: boolean;
+  /** Rows without a twin key are to be counted into cells with this filter by the parser. */
+  readonly cellFilter: RowFilter | null;
   files(ids: number[]): FileState[];
   samples(fileId: number): Array<{ line: number; reason: string }>;
 }
 
-const COLUMNS = [
-  'timestamp', 'provider', 'model', 'event', 'error_type', 'error_subtype', 'status_code', 'error_message',
-  'retry_count', 'request_id', 'outcome', 'retryable', 'level', 'source',
-] as const;
-const ROWS_PER_INSERT = 64;
 
 export class Store implements RowSink {
-  private insertMany?: Database.Statement;
+  private insertBlock?: Database.Statement;
   private insertOne?: Database.Statement;
   private findTwin?: Database.Statement;
   private fillTwin?: Database.Statement;
   private run: RunCells | null = null;
   private tempDir: string | null = null;
+  private toWal = false; // a new store, loaded with a rollback journal: WAL from when it closes
   /**
    * Called inside each commit's transaction with the rows it stored (twins left out), so that what it
    * writes is committed with them or not at all (the exporter's counters).
@@ -85,6 +91,7 @@ export class Store implements RowSink {
     }
     let db: Database.Database;
     try {
+      const isNew = !existsSync(file);
       db = new Database(file);
       db.pragma('busy_timeout = 30000');
       if (tempDir) {
@@ -94,10 +101,12 @@ export class Store implements RowSink {
         db.pragma('locking_mode = EXCLUSIVE');
       } else {
         // WAL: readers never block the writer, and a kill -9 loses at most the batch being written.
-        db.pragma('journal_mode = WAL');
+        // A new store's first load keeps a rollback journal instead (WAL writes every page twice, a
+        // rollback journal only the few pages an append changes) and turns to WAL when it closes.
+        db.pragma(`journal_mode = ${isNew ? 'TRUNCATE' : 'WAL'}`);
         db.pragma('synchronous = NORMAL');
       }
-      db.pragma('cache_size = -65536');
+      db.pragma('cache_size = -16384');
       db.pragma('temp_store = MEMORY');
       migrate(db);
     } catch (err) {
@@ -106,6 +115,7 @@ export class Store implements RowSink {
     }
     const store = new Store(db, file);
     store.tempDir = tempDir;
+    store.toWal = !tempDir && db.pragma('journal_mode', { simple: true }) !== 'wal';
     return store;
   }
 
@@ -125,7 +135,23 @@ export class Store implements RowSink {
     return this.tempDir !== null;
   }
 
+  // The exporter's counters need whole rows; everyone else takes them packed.
+  get packs(): boolean {
+    return this.onStored === null;
+  }
+
+  get cellFilter(): RowFilter | null {
+    return this.run?.filter ?? null;
+  }
+
   close(): void {
+    if (this.db.open && this.toWal) {
+      try {
+        this.db.pragma('journal_mode = WAL');
+      } catch {
+        // Busy (another process is writing): the next run that opens it turns it to WAL.
+      }
+    }
     if (this.db.open) this.db.close();
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     this.tempDir = null;
@@ -134,7 +160,7 @@ export class Store implements RowSink {
   /** Count what this run stores into cells for `filter` too (see analyses/cells.ts storedCells). */
   trackCells(filter: RowFilter): RunCells {
     const generation = this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
-    this.run = { cells: new Cells(filter), fromGeneration: generation, bumps: 0, exact: true };
+    this.run = { filter, cells: new Cells(filter), fromGeneration: generation, bumps: 0, exact: true };
     return this.run;
   }
 
@@ -192,9 +218,11 @@ export class Store implements RowSink {
    * from another VT Code artifact are counted as ignored instead), or null, storing nothing, when
    * another process moved the file's offset meanwhile (the caller reads on from the new offset).
    */
-  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null {
+  commitBatch(
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells: Cell[] = [], packed: Array<PackedRows | SerializedRows> = [],
+  ): number | null {
     try {
-      return this.commit(file, rows, samples, progress);
+      return this.commit(file, rows, samples, progress, cells, packed);
     } catch (err) {
       if (this.run) this.run.exact = false; // rolled back: what was counted of it is not in the store
       throw this.writeError(err);
@@ -207,7 +235,9 @@ export class Store implements RowSink {
     return typeof code === 'string' && code.startsWith('SQLITE_') ? new UserError(`${this.path}: cannot write the database (${describe(err)})`) : err;
   }
 
-  private commit(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress): number | null {
+  private commit(
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells: Cell[], packed: Array<PackedRows | SerializedRows>,
+  ): number | null {
     return this.db
       .transaction((): number | null => {
         const moved = this.db
@@ -221,8 +251,24 @@ export class Store implements RowSink {
             progress.blank, new Date().toISOString(), file.id, file.consumed, file.lines,
           );
         if (moved.changes === 0) return null;
-        const duplicates = this.insertRows(rows);
+        let duplicates = 0;
+        let count = 0;
+        const run = this.run;
+        // Packed rows without a twin key were counted into `cells` by the parser; the rest are counted here.
+        for (const given of packed) {
+          const p = unpacked(given);
+          const countKeyed = run && p.keyed > 0 ? (i: number) => valueAt(p, i, 'dedup_key') !== null && run.cells.add(cellRowAt(p, i)) : null;
+          duplicates += this.insertPacked(p, countKeyed);
+          count += p.rows;
+        }
+        if (run) for (const c of cells) run.cells.merge(c);
         if (rows.length > 0) {
+          const stored: Row[] = [];
+          duplicates += this.insertPacked(packRows(rows), this.onStored || run ? (i) => (stored.push(rows[i]), run?.cells.add(rows[i])) : null);
+          if (this.onStored && stored.length > 0) this.onStored(stored);
+          count += rows.length;
+        }
+        if (count > 0) {
           this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
           if (this.run) this.run.bumps++;
         }
@@ -232,16 +278,19 @@ export class Store implements RowSink {
         const room = Math.max(0, MAX_SAMPLES - file.skipped);
         const addSample = this.db.prepare('INSERT INTO skipped_samples (file_id, line, reason) VALUES (?, ?, ?)');
         for (const s of samples.slice(0, room)) addSample.run(file.id, s.line, s.reason);
-        return rows.length - duplicates;
+        return count - duplicates;
       })
       .immediate();
   }
 
-  /** Insert rows in multi-row statements; returns how many were duplicates and left out. */
-  private insertRows(rows: Row[]): number {
-    const placeholders = (n: number) => Array(n).fill(`(${COLUMNS.map(() => '?').join(',')},?,?)`).join(',');
-    const insert = (n: number) => `INSERT INTO error_logs (${COLUMNS.join(',')},dedup_key,dedup_origin) VALUES ${placeholders(n)}`;
-    this.insertMany ??= this.db.prepare(insert(ROWS_PER_INSERT));
+  /**
+   * Insert packed rows, a block to a statement; returns how many were duplicates and left out.
+   * `stored` hears of every row stored.
+   */
+  private insertPacked(p: PackedRows, stored: ((i: number) => void) | null): number {
+    const row = `(${STORED_COLUMNS.map(() => '?').join(',')})`;
+    const insert = (n: number) => `INSERT INTO error_logs (${STORED_COLUMNS.join(',')}) VALUES ${Array(n).fill(row).join(',')}`;
+    this.insertBlock ??= this.db.prepare(insert(BLOCK_ROWS));
     this.insertOne ??= this.db.prepare(insert(1));
     // An event already stored from another artifact within a second either side.
     this.findTwin ??= this.db.prepare(
@@ -255,41 +304,34 @@ export class Store implements RowSink {
          error_message = coalesce(error_message, ?), retry_count = coalesce(retry_count, ?), retryable = coalesce(retryable, ?)
        WHERE id = ?`,
     );
-    const width = COLUMNS.length + 2;
-    const values: unknown[] = new Array(ROWS_PER_INSERT * width);
-    let queued = 0;
+    if (p.keyed === 0) {
+      for (const block of p.blocks) {
+        if (block.length === BLOCK_ROWS * WIDTH) this.insertBlock.run(block);
+        else for (let at = 0; at < block.length; at += WIDTH) this.insertOne.run(block.slice(at, at + WIDTH));
+      }
+      if (stored) for (let i = 0; i < p.rows; i++) stored(i);
+      return 0;
+    }
+    // With twin keys: row by row in file order, each looking at every row stored before it.
     let duplicates = 0;
-    const stored: Row[] | null = this.onStored ? [] : null;
-    const flush = () => {
-      if (queued === ROWS_PER_INSERT) this.insertMany!.run(values);
-      else for (let r = 0; r < queued; r++) this.insertOne!.run(values.slice(r * width, (r + 1) * width));
-      queued = 0;
-    };
-    for (const row of rows) {
-      if (row.dedup) {
-        flush(); // so that the lookup sees every row before this one
-        const t = Date.parse(row.timestamp);
-        const twin = this.findTwin.get(row.dedup.key, row.dedup.origin, new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString()) as
+    for (let i = 0; i < p.rows; i++) {
+      const v = (c: Column) => valueAt(p, i, c);
+      const key = v('dedup_key');
+      if (key !== null) {
+        const t = Date.parse(v('timestamp') as string);
+        const twin = this.findTwin.get(key, v('dedup_origin'), new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString()) as
           | { id: number }
           | undefined;
         if (twin) {
-          const r = row;
-          this.fillTwin!.run(r.provider, r.model, r.error_type, r.error_subtype, r.status_code, r.error_message, r.retry_count, r.retryable, twin.id);
+          this.fillTwin.run(v('provider'), v('model'), v('error_type'), v('error_subtype'), v('status_code'), v('error_message'), v('retry_count'), v('retryable'), twin.id);
           if (this.run) this.run.exact = false; // a stored row changed: count the cells anew
           duplicates++;
           continue;
         }
       }
-      let k = queued * width;
-      for (const c of COLUMNS) values[k++] = row[c];
-      values[k++] = row.dedup?.key ?? null;
-      values[k] = row.dedup?.origin ?? null;
-      this.run?.cells.add(row);
-      stored?.push(row);
-      if (++queued === ROWS_PER_INSERT) flush();
+      this.insertOne.run(rowValues(p, i));
+      stored?.(i);
     }
-    flush();
-    if (stored && stored.length > 0) this.onStored!(stored);
     return duplicates;
   }
 

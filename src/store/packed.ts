@@ -1,0 +1,90 @@
+// Rows on their way into the SQLite store, packed: one flat array of column values, a row after the
+// other. A parsing worker sends rows so: one array of strings and numbers crosses between threads
+// several times faster than an object per row, and it binds to the insert statement as it is.
+import { deserialize, serialize } from 'node:v8';
+import type { CellRow } from '../analyses/cells.js';
+import type { Row } from '../model.js';
+
+/** The columns of `error_logs` that ingest writes, in order (the id is SQLite's). */
+export const STORED_COLUMNS = [
+  'timestamp', 'provider', 'model', 'event', 'error_type', 'error_subtype', 'status_code', 'error_message',
+  'retry_count', 'request_id', 'outcome', 'retryable', 'level', 'source', 'dedup_key', 'dedup_origin',
+] as const;
+export const WIDTH = STORED_COLUMNS.length;
+export type Column = (typeof STORED_COLUMNS)[number];
+const col = Object.fromEntries(STORED_COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
+
+export type Value = string | number | null;
+
+/**
+ * Rows in blocks of BLOCK_ROWS: a block is what one insert statement takes, and small arrays stay in
+ * V8's young generation (one big array would sit in the old one, and storing each new string into it
+ * costs a write barrier's slow path: ten times the store itself).
+ */
+export const BLOCK_ROWS = 64;
+
+export interface PackedRows {
+  blocks: Value[][]; // WIDTH values per row; every block but the last holds BLOCK_ROWS rows
+  rows: number;
+  keyed: number; // rows with a twin key (dedup_key): they are checked against the store one by one
+}
+
+export const emptyPacked = (): PackedRows => ({ blocks: [], rows: 0, keyed: 0 });
+
+export function pushRow(p: PackedRows, row: Row): void {
+  let block = p.blocks[p.blocks.length - 1];
+  if (block === undefined || block.length === BLOCK_ROWS * WIDTH) p.blocks.push((block = []));
+  block.push(
+    row.timestamp, row.provider, row.model, row.event, row.error_type, row.error_subtype, row.status_code, row.error_message,
+    row.retry_count, row.request_id, row.outcome, row.retryable, row.level, row.source, row.dedup?.key ?? null, row.dedup?.origin ?? null,
+  );
+  p.rows++;
+  if (row.dedup) p.keyed++;
+}
+
+export function packRows(rows: Row[]): PackedRows {
+  const p = emptyPacked();
+  for (const row of rows) pushRow(p, row);
+  return p;
+}
+
+/** Column `column` of row `i`. */
+export const valueAt = (p: PackedRows, i: number, column: Column): Value =>
+  p.blocks[Math.floor(i / BLOCK_ROWS)][(i % BLOCK_ROWS) * WIDTH + col[column]];
+
+/** The values of row `i`. */
+export function rowValues(p: PackedRows, i: number): Value[] {
+  const at = (i % BLOCK_ROWS) * WIDTH;
+  return p.blocks[Math.floor(i / BLOCK_ROWS)].slice(at, at + WIDTH);
+}
+
+/** What the analyses' cells read of packed row `i`. */
+export function cellRowAt(p: PackedRows, i: number): CellRow {
+  const v = (c: Column) => valueAt(p, i, c);
+  return {
+    timestamp: v('timestamp') as string, provider: v('provider') as string, event: v('event') as Row['event'],
+    error_type: v('error_type') as Row['error_type'], outcome: v('outcome') as string | null,
+    error_message: v('error_message') as string | null, retry_count: v('retry_count') as number | null,
+  };
+}
+
+/**
+ * Packed rows as bytes (V8's serialization), as a worker hands them over: the rows waiting to be
+ * stored are then one buffer per chunk, outside the heap, rather than thousands of young objects the
+ * collector would copy again and again; they become values only when they are inserted.
+ */
+export interface SerializedRows {
+  bytes: Uint8Array;
+  rows: number;
+  keyed: number;
+}
+
+export function serializeRows(p: PackedRows): SerializedRows {
+  const b = serialize(p.blocks);
+  // An ArrayBuffer of its own, so that it can be transferred rather than copied.
+  const bytes = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+  return { bytes, rows: p.rows, keyed: p.keyed };
+}
+
+export const unpacked = (r: PackedRows | SerializedRows): PackedRows =>
+  'bytes' in r ? { blocks: deserialize(r.bytes) as Value[][], rows: r.rows, keyed: r.keyed } : r;
