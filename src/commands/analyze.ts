@@ -42,7 +42,7 @@ export function registerAnalyze(program: Command): void {
         if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
         return;
       }
-      const store = Store.open(opts.db);
+      const store = Store.open(opts.db, true);
       try {
         const run = store.trackCells(filter);
         const ingest = await runIngest(paths, store, opts);

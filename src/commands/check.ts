@@ -61,7 +61,7 @@ export function registerCheck(program: Command): void {
       if (storeOnly && !existsSync(opts.db!)) throw new UserError(`check: no paths given and --db ${opts.db} does not exist`);
       const paths = storeOnly ? [] : await inputPaths('check', given, opts);
 
-      const store = Store.open(opts.db ?? null);
+      const store = Store.open(opts.db ?? null, true);
       let report: CheckReport;
       let inputError = false;
       try {

@@ -16,7 +16,7 @@ export function registerIngest(program: Command): void {
   addInputOptions(cmd);
   addOutputOptions(cmd).action(async (given: string[], opts: CommonOptions & InputOptions & { db: string }) => {
     const paths = await inputPaths('ingest', given, opts);
-    const store = Store.open(opts.db);
+    const store = Store.open(opts.db, true);
     try {
       const r = await runIngest(paths, store, opts);
       const total = store.db.prepare('SELECT count(*) FROM error_logs').pluck().get() as number;

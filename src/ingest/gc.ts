@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const EVERY_BYTES = 16 * 1024 * 1024;
+const EVERY_BYTES = 8 * 1024 * 1024;
 
 /** Counts bytes read, and collects garbage after each EVERY_BYTES of them. */
 export function garbageCollector(): (bytes: number) => void {

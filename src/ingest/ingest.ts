@@ -16,7 +16,7 @@ import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFil
 /** How many bytes of a file's (decoded) start identify it. */
 export const FINGERPRINT_BYTES = 1024;
 const collect = garbageCollector();
-const BATCH_ROWS = 20_000;
+const BATCH_ROWS = 4_000;
 
 export interface IngestOptions {
   strict?: boolean;

@@ -43,7 +43,7 @@ class WorkerPool implements Parser {
   // worker run out of memory, and then that worker's chunks are parsed here instead and it is replaced.
   private start(slot: number): Worker {
     const w = new Worker(new URL('./worker.js', import.meta.url), {
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
     });
     w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
       const p = this.waiting.get(m.id);

@@ -89,7 +89,7 @@ export function errorText(err: unknown): string {
 
 // Read size, and so the size of a parsing chunk: small enough that the chunks under way in the
 // workers weigh little, big enough that each is worth sending.
-const READ_BYTES = 512 * 1024;
+const READ_BYTES = 256 * 1024;
 
 export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
