@@ -9,7 +9,10 @@ export type RawChunk =
   | { kind: 'overlong'; bytes: number }; // one line too long to read, passed over
 
 export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<RawChunk> {
-  let carry: Buffer | null = null; // the start of a line whose end has not come yet
+  // The start of a line whose end has not come yet, in pieces: joined once, when its end comes (a long
+  // line over many reads is not copied again at every read).
+  let carry: Buffer[] = [];
+  let carried = 0;
   let held: Buffer | null = null; // whole lines, held back one step so that the last can be marked final
   let discarding = false; // inside an overlong line, until its end
   let discarded = 0;
@@ -40,20 +43,23 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
     }
     const last = data.lastIndexOf(10);
     if (last < 0) {
-      carry = carry ? Buffer.concat([carry, data]) : Buffer.from(data);
-      if (carry.length > MAX_LINE) {
+      carry.push(Buffer.from(data));
+      carried += data.length;
+      if (carried > MAX_LINE) {
         discarding = true;
-        discarded = carry.length;
-        carry = null;
+        discarded = carried;
+        carry = [];
+        carried = 0;
       }
       continue;
     }
     if (held) yield chunk(held, false);
     // The line begun in the last buffer ends in this one: one chunk (one copy of a read buffer is
     // cheaper than a chunk of its own for one line).
-    held = carry ? Buffer.concat([carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
+    held = carried > 0 ? Buffer.concat([...carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
     // Keep the remainder only as a copy, so the big buffer it came from can be freed.
-    carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+    carry = last + 1 < data.length ? [Buffer.from(data.subarray(last + 1))] : [];
+    carried = data.length - last - 1;
   }
   if (discarding) {
     if (held) yield chunk(held, false);
@@ -61,7 +67,7 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
     yield chunk(Buffer.alloc(0), true);
     return;
   }
-  const tail = carry ?? Buffer.alloc(0);
+  const tail = Buffer.concat(carry);
   yield chunk(held ? (tail.length ? Buffer.concat([held, tail]) : held) : tail, true);
 }
 

@@ -20,12 +20,13 @@ export const inline: Parser = {
 /**
  * Workers for `bytes` of input: VTCODE_ERRORS_WORKERS sets how many (0: none), else one per core.
  * `mainWrites`: the main thread writes a store, and stops taking results while it commits a batch:
- * the workers then need enough chunks in hand to go on parsing meanwhile.
+ * the workers then need enough chunks in hand to go on parsing meanwhile, and they give the main
+ * thread way when there are fewer cores than threads (its writing is the longest path through a run).
  */
 export function parserFor(bytes: number, mainWrites: boolean): Parser {
   const env = process.env.VTCODE_ERRORS_WORKERS;
   const n = env !== undefined && env !== '' ? Number(env) : bytes >= 16 * 1024 * 1024 ? Math.min(4, availableParallelism()) : 0;
-  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, mainWrites ? 8 * n : n + 1) : inline;
+  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, mainWrites ? 8 * n : n + 1, mainWrites) : inline;
 }
 
 class WorkerPool implements Parser {
@@ -34,7 +35,11 @@ class WorkerPool implements Parser {
   private nextId = 0;
   readonly window: number;
 
-  constructor(n: number, window: number) {
+  constructor(
+    n: number,
+    window: number,
+    private readonly behindMain: boolean,
+  ) {
     this.window = window;
     for (let i = 0; i < n; i++) this.workers.push(this.start(i));
   }
@@ -43,6 +48,7 @@ class WorkerPool implements Parser {
   // worker run out of memory, and then that worker's chunks are parsed here instead and it is replaced.
   private start(slot: number): Worker {
     const w = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: { behindMain: this.behindMain },
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
     });
     w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {

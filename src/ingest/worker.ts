@@ -1,8 +1,18 @@
 // A parsing worker thread: chunk jobs in, results out (pool.ts). Packed rows leave as bytes, moved
 // rather than copied (store/packed.ts).
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { serializeRows } from '../store/packed.js';
 import { parseChunk, type ChunkJob, type ChunkResult } from './chunk.js';
+
+// Behind the main thread when it writes the store (pool.ts). On Linux this lowers this thread alone.
+if ((workerData as { behindMain?: boolean } | null)?.behindMain) {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not allowed here: no matter
+  }
+}
 
 parentPort!.on('message', ({ id, job }: { id: number; job: ChunkJob }) => {
   let result: ChunkResult;
