@@ -232,6 +232,41 @@ describe('output formats', () => {
     test('WITH ... SELECT is allowed', () => {
       assert.deepEqual(sqlJson(db, 'WITH x AS (SELECT count(*) AS n FROM error_logs) SELECT n FROM x'), [{ n: 18 }]);
     });
+    test('says 1 row and 5 rows; markdown is the result alone, with no heading', () => {
+      assert.match(ok(['sql', '--db', db, 'SELECT 1 AS one']), /^1 row$/m);
+      assert.match(ok(['sql', '--db', db, Q]), /^5 rows$/m);
+      const md = ok(['sql', '--db', db, Q, '--format', 'markdown']);
+      assert.doesNotMatch(md, /^#/m);
+      assert.match(md, /^\| provider \| n \|$/m);
+    });
+    test('bad syntax gets SQLite\'s own error, not a write refusal', () => {
+      const r = run(['sql', '--db', db, 'SELEC 1']);
+      assertOneLineError(r, /near "SELEC": syntax error/);
+      assert.doesNotMatch(r.stderr, /read-only/);
+    });
+    // The error-analytics guide's queries, pasted as they are (PostgreSQL's DATE_TRUNC included).
+    test("the guide's spike query runs verbatim and agrees with analyze's rate_limit_spikes", () => {
+      const guide = `SELECT provider, DATE_TRUNC('hour', timestamp) as hour, COUNT(*) as rate_limit_count
+        FROM error_logs WHERE error_type = 'rate_limit'
+        GROUP BY provider, hour ORDER BY rate_limit_count DESC LIMIT 20;`;
+      const rows = sqlJson(db, guide) as Array<{ provider: string; hour: string; rate_limit_count: number }>;
+      const spikes = (analyzeJson([data]) as { rate_limit_spikes: Array<{ provider: string; hour: string; count: number }> }).rate_limit_spikes;
+      const key = (r: { provider: string; hour: string }, n: number) => `${r.provider} ${r.hour} ${n}`;
+      assert.ok(rows.length > 0);
+      assert.deepEqual(rows.map((r) => key(r, r.rate_limit_count)).sort(), spikes.map((r) => key(r, r.count)).sort());
+    });
+    test('DATE_TRUNC: every unit, in UTC, as ISO 8601; NOW() in the stored form', () => {
+      const t = "'2026-11-19T23:47:31.250+05:00'"; // 18:47:31.250Z on Thursday 19 November
+      const units = ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
+      const row = sqlJson(db, `SELECT ${units.map((u) => `date_trunc('${u}', ${t}) AS ${u}`).join(', ')}, date_trunc('hour', NULL) AS none, NOW() AS now`)[0];
+      assert.deepEqual({ ...row, now: undefined }, {
+        second: '2026-11-19T18:47:31Z', minute: '2026-11-19T18:47:00Z', hour: '2026-11-19T18:00:00Z', day: '2026-11-19T00:00:00Z',
+        week: '2026-11-16T00:00:00Z', month: '2026-11-01T00:00:00Z', quarter: '2026-10-01T00:00:00Z', year: '2026-01-01T00:00:00Z',
+        none: null, now: undefined,
+      });
+      assert.match(String(row.now), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      assertOneLineError(run(['sql', '--db', db, "SELECT date_trunc('fortnight', timestamp) FROM error_logs"]), /unit must be one of/);
+    });
   });
 });
 
@@ -348,6 +383,10 @@ describe('exit codes', () => {
     const d = tmpDir();
     const f = writeFixture(d, 'nots.jsonl', [{ timestamp: at('10:00:00.000'), level: 'ERROR', provider: 'openai', message: 'x' }, { level: 'ERROR', provider: 'openai', message: 'x' }]);
     assertOneLineError(run(['analyze', f, '--strict']), `${f}:2`);
+  });
+  test('--since not before --until is a usage error, for analyze and check', () => {
+    assertOneLineError(run(['analyze', data, '--since', '2026-11-21T00:00:00Z', '--until', '2026-11-20T00:00:00Z']), /--since .* is not before --until/);
+    assertOneLineError(run(['check', data, '--since', '1h', '--until', '2h']), /--since 1h is not before --until 2h/);
   });
   for (const [flag, value] of [['--since', 'yesterday'], ['--until', '2026-13-45'], ['--now', 'noon']]) {
     test(`bad ${flag} ${value} -> 2, one line`, () => assertOneLineError(run(['analyze', data, flag, value]), flag));

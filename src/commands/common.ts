@@ -63,11 +63,13 @@ export interface TimeRange {
 
 export function timeRange(opts: { since?: string; until?: string; now?: string }): TimeRange {
   const now = opts.now ? parseTimeArg('--now', opts.now, Date.now()) : Date.now();
-  return {
-    now,
-    since: opts.since ? parseTimeArg('--since', opts.since, now) : null,
-    until: opts.until ? parseTimeArg('--until', opts.until, now) : null,
-  };
+  const since = opts.since ? parseTimeArg('--since', opts.since, now) : null;
+  const until = opts.until ? parseTimeArg('--until', opts.until, now) : null;
+  // An empty range is a mistake, not a question: say so rather than print an empty report.
+  if (since !== null && until !== null && since >= until) {
+    throw new UserError(`--since ${opts.since} is not before --until ${opts.until}: the range holds no time`);
+  }
+  return { now, since, until };
 }
 
 export function addTimeOptions(cmd: Command): Command {

@@ -5,7 +5,7 @@ const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').rep
 export function renderMarkdown(sections: Section[]): string {
   const out: string[] = [];
   for (const s of sections) {
-    out.push(`## ${s.title}`, '');
+    if (s.title) out.push(`## ${s.title}`, '');
     if (s.rows.length === 0) {
       out.push(`_${s.empty ?? 'none'}_`, '');
       continue;
