@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alignDown, alignUp, backtest, evaluateSeries, type BacktestRange, type Condition } from '../src/check/backtest.js';
 import { diffExcerpt } from '../src/check/drift.js';
@@ -847,6 +847,36 @@ describe('check: formats', () => {
     assert.equal(xmlText('a<b>&"c\'\u0001\uD800'), 'a&lt;b&gt;&amp;&quot;c&apos;\uFFFD\uFFFD');
   });
 
+  // A CI step never passes on nothing (issue 13, item 1).
+  test('no event in the range: every format says so, stderr too, exit 2; --allow-empty: exit 0 with the warning', () => {
+    const s = scenario(GH_LOG);
+    const empty = join(s.dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const cases: Array<[string[], string]> = [
+      [[s.log, '--since', '2000-01-01T00:00:00Z', '--until', '2000-01-02T00:00:00Z'], 'range'],
+      [[s.log, '--provider', 'no-such-provider'], 'provider'],
+      [[empty], 'empty directory'],
+    ];
+    for (const [args, what] of cases) {
+      for (const format of ['table', 'markdown', 'github', 'json']) {
+        const r = check([...args, '--format', format], s.dir);
+        assert.equal(r.code, 2, `${what}, ${format}: exit (stderr: ${r.stderr})`);
+        assert.match(r.stderr, /no event was read in the range/, `${what}, ${format}: stderr`);
+        if (format === 'json') assert.equal(JSON.parse(r.stdout).events, 0);
+        else assert.match(r.stdout, /no event was read in the range/, `${what}, ${format}: stdout`);
+        if (format === 'github') assert.match(r.stdout, /^::error title=No events::/m);
+      }
+      const allowed = check([...args, '--allow-empty', '--format', 'github'], s.dir);
+      assert.equal(allowed.code, 0, `${what}, --allow-empty: exit (stderr: ${allowed.stderr})`);
+      assert.match(allowed.stderr, /no event was read in the range/);
+    }
+    const junit = join(s.dir, 'empty.xml');
+    check([s.log, '--provider', 'no-such-provider', '--junit', junit], s.dir);
+    assert.match(readFileSync(junit, 'utf8'), /<testcase classname="vtcode-errors\.check\.input" name="events in range" time="0">\n\s*<failure message="no event was read/);
+    check([s.log, '--provider', 'no-such-provider', '--junit', junit, '--allow-empty'], s.dir);
+    assert.match(readFileSync(junit, 'utf8'), /name="events in range" time="0">\n\s*<skipped message=/);
+  });
+
   test('json: the contract keys, ISO times; markdown and table', () => {
     const s = scenario(GH_LOG);
     const out = checkJson([s.log], s.dir, 1);
@@ -854,7 +884,8 @@ describe('check: formats', () => {
       assert.deepEqual(Object.keys(e).slice(0, 6), ['alert', 'provider', 'severity', 'start', 'end', 'peak']);
       assert.match(e.start, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
-    assert.deepEqual(Object.keys(out).sort(), ['alerts', 'drift', 'episodes', 'ingest', 'not_backtestable', 'providers', 'range', 'status']);
+    assert.deepEqual(Object.keys(out).sort(), ['alerts', 'drift', 'empty_allowed', 'episodes', 'events', 'ingest', 'not_backtestable', 'providers', 'range', 'status']);
+    assert.equal(out.events, out.ingest.records, 'every stored event is in the (unbounded) range');
     const md = check([s.log, '--format', 'markdown'], s.dir);
     assert.equal(md.code, 1);
     assert.match(md.stdout, /^## vtcode-errors check: failed\n/);

@@ -96,6 +96,16 @@ export function inputFromRows(rows: Iterable<Fields>): BacktestInput {
  * provider's timestamps in order, concatenated per provider and UTC hour (one row per provider-hour
  * instead of one per event: reading rows one by one costs more than everything else together).
  */
+/** Stored events at or after `since`, before `until`, of these providers (all when empty). */
+export function eventsIn(db: Database.Database, since: number | null, until: number | null, providers: string[]): number {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  if (since !== null) conds.push('timestamp >= ?'), params.push(new Date(since).toISOString());
+  if (until !== null) conds.push('timestamp < ?'), params.push(new Date(until).toISOString());
+  if (providers.length) conds.push(`provider IN (${providers.map(() => '?').join(',')})`), params.push(...providers);
+  return db.prepare(`SELECT count(*) FROM error_logs${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`).pluck().get(...params) as number;
+}
+
 export function inputFromDb(db: Database.Database): BacktestInput {
   const providers: BacktestInput['providers'] = new Map();
   const spans = db.prepare('SELECT provider, min(timestamp) AS first, max(timestamp) AS last FROM error_logs GROUP BY provider').all() as Array<{ provider: string; first: string; last: string }>;

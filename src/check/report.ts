@@ -49,6 +49,9 @@ export interface CheckReport {
   not_backtestable: Array<{ alert: string; reason: string }>;
   drift: Array<{ file: string; status: DriftEntry['status']; kind: DriftEntry['kind']; line: number | null; diff: string[]; note: string }>;
   ingest: { files: number; records: number; ignored: number; skipped: number } | null;
+  /** Stored events in the range and providers: none means nothing was backtested (exit 2 unless allowed). */
+  events: number;
+  empty_allowed: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -58,7 +61,9 @@ export function condition(p: Pick<PairResult, 'kind' | 'compare' | 'threshold' |
   return `${what}, for ${p.for}`;
 }
 
-export function buildReport(result: BacktestResult, drift: DriftEntry[], config: Config, ingest: CheckReport['ingest']): CheckReport {
+export function buildReport(
+  result: BacktestResult, drift: DriftEntry[], config: Config, ingest: CheckReport['ingest'], events: number, emptyAllowed: boolean,
+): CheckReport {
   const episodes = result.episodes.map((e) => ({
     alert: e.alert,
     provider: e.provider,
@@ -100,6 +105,8 @@ export function buildReport(result: BacktestResult, drift: DriftEntry[], config:
     not_backtestable: result.notBacktestable.map((n) => ({ alert: n.alert, reason: n.reason })),
     drift: drift.map((d) => ({ file: d.file, status: d.status, kind: d.kind, line: d.line, diff: d.diff, note: d.note })),
     ingest,
+    events,
+    empty_allowed: emptyAllowed,
   };
 }
 
@@ -131,11 +138,15 @@ export function verdict(r: CheckReport): string {
   const d = drifted(r);
   const pairs = r.alerts.length;
   const parts: string[] = [];
-  if (f.length) parts.push(`${f.length} alert${f.length === 1 ? '' : 's'} would have fired (${r.episodes.length} episode${r.episodes.length === 1 ? '' : 's'})`);
+  if (r.events === 0) parts.push(NO_EVENTS);
+  else if (f.length) parts.push(`${f.length} alert${f.length === 1 ? '' : 's'} would have fired (${r.episodes.length} episode${r.episodes.length === 1 ? '' : 's'})`);
   else parts.push(`no alert would have fired (${pairs} alert×provider pair${pairs === 1 ? '' : 's'}, ${r.range.evaluations} evaluations each)`);
   if (r.drift.length) parts.push(d.length ? `${d.length} generated file${d.length === 1 ? '' : 's'} drifted` : `${r.drift.length} generated file${r.drift.length === 1 ? '' : 's'} current`);
-  return `${r.status === 'fail' ? 'FAIL' : 'PASS'}: ${parts.join('; ')}`;
+  return `${r.status === 'fail' ? 'FAIL' : r.events === 0 ? 'EMPTY' : 'PASS'}: ${parts.join('; ')}`;
 }
+
+/** What every format says when the range held no event. */
+export const NO_EVENTS = 'no event was read in the range, so nothing was backtested (check the paths, --since/--until and --provider; --allow-empty accepts this)';
 
 function sections(r: CheckReport): Section[] {
   const out: Section[] = [
@@ -178,7 +189,7 @@ const mdCell = (v: unknown) =>
 
 /** The markdown report (also the GitHub step summary). */
 export function renderMarkdownReport(r: CheckReport): string {
-  const out: string[] = [`## vtcode-errors check: ${r.status === 'fail' ? 'failed' : 'passed'}`, '', `**${verdict(r)}**`, ''];
+  const out: string[] = [`## vtcode-errors check: ${r.status === 'fail' ? 'failed' : r.events === 0 ? 'no events' : 'passed'}`, '', `**${verdict(r)}**`, ''];
   out.push(
     r.range.from === null
       ? '_No evaluations: the logs hold no events in the range._'
@@ -223,6 +234,7 @@ const ghProp = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C'
 /** One `::error` (critical) or `::warning` line per fired alert and provider, and one `::error` per drifted file. */
 export function renderGithub(r: CheckReport): string {
   const lines: string[] = [];
+  if (r.events === 0) lines.push(`::${r.empty_allowed ? 'warning' : 'error'} title=No events::${ghData(NO_EVENTS)}`);
   for (const a of fired(r)) {
     const level = a.severity === 'critical' ? 'error' : 'warning';
     lines.push(`::${level} title=${ghProp(`${a.alert} ${a.provider}`)}::${ghData(firedSentence(r, a))}`);
@@ -270,22 +282,29 @@ export function renderJunit(r: CheckReport): string {
     if (d.status === 'ok') return `${head}/>`;
     return `${head}>\n      <failure${attrs({ message: d.note, type: d.status })}>${xmlText(d.diff.join('\n'))}</failure>\n    </testcase>`;
   });
-  const alertFailures = r.alerts.filter((a) => a.fired).length;
+  // The input itself is a case: no event in the range fails it (or skips it, with --allow-empty).
+  if (r.events === 0) {
+    const head = `    <testcase${attrs({ classname: 'vtcode-errors.check.input', name: 'events in range', time: 0 })}>`;
+    alertCases.unshift(`${head}\n      <${r.empty_allowed ? 'skipped' : 'failure'}${attrs({ message: NO_EVENTS })}/>\n    </testcase>`);
+  }
+  const alertFailures = r.alerts.filter((a) => a.fired).length + (r.events === 0 && !r.empty_allowed ? 1 : 0);
+  const alertSkipped = r.events === 0 && r.empty_allowed ? 1 : 0;
   const fileFailures = r.drift.filter((d) => d.status !== 'ok').length;
   const props = [
     ['range_from', r.range.from ?? ''],
     ['range_to', r.range.to ?? ''],
     ['evaluation_interval', r.range.evaluation_interval],
     ['evaluations', String(r.range.evaluations)],
+    ['events', String(r.events)],
     ...r.not_backtestable.map((n) => ['not_backtestable', n.alert]),
   ];
-  const suite = (name: string, cases: string[], failures: number, extra = '') =>
-    `  <testsuite${attrs({ name, tests: cases.length, failures, errors: 0, skipped: 0, time: 0 })}>\n${extra}${cases.map((c) => `${c}\n`).join('')}  </testsuite>\n`;
+  const suite = (name: string, cases: string[], failures: number, extra = '', skipped = 0) =>
+    `  <testsuite${attrs({ name, tests: cases.length, failures, errors: 0, skipped, time: 0 })}>\n${extra}${cases.map((c) => `${c}\n`).join('')}  </testsuite>\n`;
   const propsXml = `    <properties>\n${props.map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>\n`).join('')}    </properties>\n`;
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<testsuites${attrs({ name: 'vtcode-errors check', tests: alertCases.length + fileCases.length, failures: alertFailures + fileFailures, errors: 0, time: 0 })}>\n` +
-    suite('alert backtest', alertCases, alertFailures, propsXml) +
+    suite('alert backtest', alertCases, alertFailures, propsXml, alertSkipped) +
     (fileCases.length ? suite('generated files', fileCases, fileFailures) : '') +
     '</testsuites>\n'
   );

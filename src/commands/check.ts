@@ -5,8 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { backtest } from '../check/backtest.js';
 import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
-import { inputFromDb } from '../check/events.js';
-import { buildReport, CHECK_FORMATS, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
+import { eventsIn, inputFromDb } from '../check/events.js';
+import { buildReport, CHECK_FORMATS, NO_EVENTS, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
 import { loadConfig } from '../config/load.js';
 import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
@@ -31,6 +31,7 @@ interface CheckOptions extends InputOptions {
   provider: string[];
   quiet?: boolean;
   color: boolean;
+  allowEmpty?: boolean;
 }
 
 export function registerCheck(program: Command): void {
@@ -51,6 +52,7 @@ export function registerCheck(program: Command): void {
     .option('--strict', 'a malformed log record is an input error (exit 2)')
     .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, check the store as it is')
     .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
+    .option('--allow-empty', 'no event in the range is a warning, not an error (exit 2)')
     .option('-q, --quiet', 'no notes on stderr')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
     .action(async (given: string[], opts: CheckOptions) => {
@@ -64,6 +66,7 @@ export function registerCheck(program: Command): void {
       const store = Store.open(opts.db ?? null, true);
       let report: CheckReport;
       let inputError = false;
+      let events = 0;
       try {
         let ingest: CheckReport['ingest'] = null;
         if (!storeOnly) {
@@ -73,11 +76,13 @@ export function registerCheck(program: Command): void {
           ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
           if (r.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${r.skipped} malformed record${r.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
         }
-        const result = backtest(inputFromDb(store.db), config, { since: range.since, until: range.until, providers: opts.provider.map(providerId) });
+        const providers = opts.provider.map(providerId);
+        const result = backtest(inputFromDb(store.db), config, { since: range.since, until: range.until, providers });
+        events = eventsIn(store.db, range.since, range.until, providers);
         const drift: DriftEntry[] = [];
         if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir }));
         if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath }));
-        report = buildReport(result, drift, config, ingest);
+        report = buildReport(result, drift, config, ingest, events, opts.allowEmpty === true);
       } finally {
         store.close();
       }
@@ -86,7 +91,10 @@ export function registerCheck(program: Command): void {
       process.stdout.write(renderReport(report, opts.format, useColor(opts)));
       const summary = process.env.GITHUB_STEP_SUMMARY;
       if (opts.format === 'github' && summary) writeOut(summary, `${renderMarkdownReport(report)}\n`, true);
-      process.exitCode = inputError ? 2 : report.status === 'fail' ? 1 : 0;
+      // A CI step never passes on nothing: no event in the range is an input error unless allowed.
+      const empty = events === 0;
+      if (empty && !(opts.allowEmpty && opts.quiet)) process.stderr.write(`vtcode-errors: check: ${NO_EVENTS}\n`);
+      process.exitCode = inputError || (empty && !opts.allowEmpty) ? 2 : report.status === 'fail' ? 1 : 0;
     });
   withExample(
     cmd,
