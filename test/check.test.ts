@@ -819,8 +819,11 @@ describe('check: formats', () => {
     const [alerts, files] = doc.children.filter((c) => c.name === 'testsuite');
     const cases = alerts.children.filter((c) => c.name === 'testcase');
     const providers = DEFAULT_PROVIDERS.length + 1;
-    assert.equal(cases.length, providers * 6);
-    assert.equal(alerts.attrs.tests, String(providers * 6));
+    // One case per alert and provider, and a skipped one for the alert the logs cannot backtest.
+    assert.equal(cases.length, providers * 6 + 1);
+    assert.equal(alerts.attrs.tests, String(providers * 6 + 1));
+    assert.deepEqual(cases.filter((c) => c.children.some((x) => x.name === 'skipped')).map((c) => c.attrs.name), ['LLMCircuitBreakerRejecting']);
+    assert.equal(alerts.attrs.skipped, '1');
     const failed = cases.filter((c) => c.children.some((x) => x.name === 'failure'));
     assert.deepEqual(
       failed.map((c) => c.attrs.name).sort(),
@@ -840,7 +843,7 @@ describe('check: formats', () => {
     assert.equal(check([q.log, '--junit', qj], q.dir).code, 0);
     const qdoc = parseXml(readFileSync(qj, 'utf8'));
     assert.equal(qdoc.attrs.failures, '0');
-    assert.equal(qdoc.attrs.tests, String(3 * 6));
+    assert.equal(qdoc.attrs.tests, String(3 * 6 + 1));
   });
 
   test('xml text: markup escaped, characters XML cannot hold replaced', () => {
@@ -877,6 +880,28 @@ describe('check: formats', () => {
     assert.match(readFileSync(junit, 'utf8'), /name="events in range" time="0">\n\s*<skipped message=/);
   });
 
+  test('--fail-on critical: warnings that fire are reported but pass; a critical one fails; JUnit agrees', () => {
+    const s = scenario([...burst(30, '10:00:10', 'gemini', 'auth_error')]); // LLMAuthFailures: a warning
+    const junit = join(s.dir, 'fail-on.xml');
+    const warn = check([s.log, '--junit', junit], s.dir);
+    assert.equal(warn.code, 1, warn.stderr);
+    assert.match(readFileSync(junit, 'utf8'), /<testsuite name="alert backtest" tests="\d+" failures="1"/);
+    const critical = check([s.log, '--fail-on', 'critical', '--junit', junit], s.dir);
+    assert.equal(critical.code, 0, critical.stderr);
+    assert.match(critical.stdout, /PASS: 1 alert×provider pair would have fired \(1 episode\), 1 of them below --fail-on critical/);
+    const xml = readFileSync(junit, 'utf8');
+    assert.match(xml, /<testsuite name="alert backtest" tests="\d+" failures="0"/);
+    assert.match(xml, /name="LLMAuthFailures gemini" time="0">\n\s*<system-out>LLMAuthFailures would have fired for gemini/);
+    // The alert the logs cannot backtest is a skipped case, with the reason.
+    assert.match(xml, /name="LLMCircuitBreakerRejecting" time="0">\n\s*<skipped message="no log line records/);
+    assert.match(xml, /skipped="1"/);
+    assert.equal(checkJson([s.log, '--fail-on', 'critical'], s.dir, 0).status, 'pass');
+    // A critical alert fails under either.
+    const s2 = scenario(['10:00:10', '10:01:10', '10:02:10', '10:03:10', '10:04:10'].flatMap((t) => burst(30, t, 'gemini', 'server_error'))); // ProviderUnavailable: critical
+    assert.equal(check([s2.log, '--fail-on', 'critical'], s2.dir).code, 1);
+    assert.equal(check([s.log, '--fail-on', 'info'], s.dir).code, 2, 'only critical or warning');
+  });
+
   test('json: the contract keys, ISO times; markdown and table', () => {
     const s = scenario(GH_LOG);
     const out = checkJson([s.log], s.dir, 1);
@@ -884,7 +909,7 @@ describe('check: formats', () => {
       assert.deepEqual(Object.keys(e).slice(0, 6), ['alert', 'provider', 'severity', 'start', 'end', 'peak']);
       assert.match(e.start, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
-    assert.deepEqual(Object.keys(out).sort(), ['alerts', 'drift', 'empty_allowed', 'episodes', 'events', 'ingest', 'not_backtestable', 'providers', 'range', 'status']);
+    assert.deepEqual(Object.keys(out).sort(), ['alerts', 'drift', 'empty_allowed', 'episodes', 'events', 'fail_on', 'ingest', 'not_backtestable', 'providers', 'range', 'status']);
     assert.equal(out.events, out.ingest.records, 'every stored event is in the (unbounded) range');
     const md = check([s.log, '--format', 'markdown'], s.dir);
     assert.equal(md.code, 1);
@@ -894,7 +919,7 @@ describe('check: formats', () => {
     const table = check([s.log], s.dir, { NO_COLOR: '1' });
     assert.match(table.stdout, /Alerts that would have fired/);
     assert.match(table.stdout, /ProviderUnavailable │ openai/);
-    assert.match(table.stdout, /FAIL: 2 alerts would have fired \(3 episodes\)\n$/);
+    assert.match(table.stdout, /FAIL: 2 alert×provider pairs would have fired \(3 episodes\)\n$/);
   });
 });
 

@@ -52,7 +52,16 @@ export interface CheckReport {
   /** Stored events in the range and providers: none means nothing was backtested (exit 2 unless allowed). */
   events: number;
   empty_allowed: boolean;
+  /** The least severity whose firing fails the check (--fail-on). */
+  fail_on: FailOn;
 }
+
+export const FAIL_ON = ['critical', 'warning'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+// Critical above warning above anything else (info, say), which never fails a check.
+const rank = (severity: string): number => (severity === 'critical' ? 2 : severity === 'warning' ? 1 : 0);
+/** Does this alert's firing fail a check run with --fail-on `failOn`? */
+export const failsCheck = (severity: string, failOn: FailOn): boolean => rank(severity) >= rank(failOn);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -63,6 +72,7 @@ export function condition(p: Pick<PairResult, 'kind' | 'compare' | 'threshold' |
 
 export function buildReport(
   result: BacktestResult, drift: DriftEntry[], config: Config, ingest: CheckReport['ingest'], events: number, emptyAllowed: boolean,
+  failOn: FailOn = 'warning',
 ): CheckReport {
   const episodes = result.episodes.map((e) => ({
     alert: e.alert,
@@ -90,7 +100,7 @@ export function buildReport(
     episodes: p.episodes.length,
     fired: p.episodes.length > 0,
   }));
-  const failed = episodes.length > 0 || drift.some((d) => d.status !== 'ok');
+  const failed = alerts.some((a) => a.fired && failsCheck(a.severity, failOn)) || drift.some((d) => d.status !== 'ok');
   return {
     status: failed ? 'fail' : 'pass',
     range: {
@@ -107,6 +117,7 @@ export function buildReport(
     ingest,
     events,
     empty_allowed: emptyAllowed,
+    fail_on: failOn,
   };
 }
 
@@ -138,8 +149,9 @@ export function verdict(r: CheckReport): string {
   const d = drifted(r);
   const pairs = r.alerts.length;
   const parts: string[] = [];
+  const below = f.filter((a) => !failsCheck(a.severity, r.fail_on)).length;
   if (r.events === 0) parts.push(NO_EVENTS);
-  else if (f.length) parts.push(`${f.length} alert${f.length === 1 ? '' : 's'} would have fired (${r.episodes.length} episode${r.episodes.length === 1 ? '' : 's'})`);
+  else if (f.length) parts.push(`${f.length} alert×provider pair${f.length === 1 ? '' : 's'} would have fired (${r.episodes.length} episode${r.episodes.length === 1 ? '' : 's'})${below ? `, ${below} of them below --fail-on ${r.fail_on}` : ''}`);
   else parts.push(`no alert would have fired (${pairs} alert×provider pair${pairs === 1 ? '' : 's'}, ${r.range.evaluations} evaluations each)`);
   if (r.drift.length) parts.push(d.length ? `${d.length} generated file${d.length === 1 ? '' : 's'} drifted` : `${r.drift.length} generated file${r.drift.length === 1 ? '' : 's'} current`);
   return `${r.status === 'fail' ? 'FAIL' : r.events === 0 ? 'EMPTY' : 'PASS'}: ${parts.join('; ')}`;
@@ -272,6 +284,8 @@ export function renderJunit(r: CheckReport): string {
   const alertCases = r.alerts.map((a) => {
     const head = `    <testcase${attrs({ classname: `vtcode-errors.check.${a.alert}`, name: `${a.alert} ${a.provider}`, time: 0 })}`;
     if (!a.fired) return `${head}/>`;
+    // Fired, but below --fail-on: told, not failed.
+    if (!failsCheck(a.severity, r.fail_on)) return `${head}>\n      <system-out>${xmlText(firedSentence(r, a))}</system-out>\n    </testcase>`;
     const body = episodesOf(r, a)
       .map((e) => `${e.start} to ${e.end ?? 'end of range (still firing)'}: peak ${e.peak}${a.kind === 'ratio' ? `, lowest ${e.low}` : ''}`)
       .join('\n');
@@ -287,8 +301,12 @@ export function renderJunit(r: CheckReport): string {
     const head = `    <testcase${attrs({ classname: 'vtcode-errors.check.input', name: 'events in range', time: 0 })}>`;
     alertCases.unshift(`${head}\n      <${r.empty_allowed ? 'skipped' : 'failure'}${attrs({ message: NO_EVENTS })}/>\n    </testcase>`);
   }
-  const alertFailures = r.alerts.filter((a) => a.fired).length + (r.events === 0 && !r.empty_allowed ? 1 : 0);
-  const alertSkipped = r.events === 0 && r.empty_allowed ? 1 : 0;
+  // Alerts the logs cannot backtest: a skipped case each, with the reason.
+  for (const n of r.not_backtestable) {
+    alertCases.push(`    <testcase${attrs({ classname: `vtcode-errors.check.${n.alert}`, name: n.alert, time: 0 })}>\n      <skipped${attrs({ message: n.reason })}/>\n    </testcase>`);
+  }
+  const alertFailures = r.alerts.filter((a) => a.fired && failsCheck(a.severity, r.fail_on)).length + (r.events === 0 && !r.empty_allowed ? 1 : 0);
+  const alertSkipped = (r.events === 0 && r.empty_allowed ? 1 : 0) + r.not_backtestable.length;
   const fileFailures = r.drift.filter((d) => d.status !== 'ok').length;
   const props = [
     ['range_from', r.range.from ?? ''],

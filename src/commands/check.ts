@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { backtest } from '../check/backtest.js';
 import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
 import { eventsIn, inputFromDb } from '../check/events.js';
-import { buildReport, CHECK_FORMATS, NO_EVENTS, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
+import { buildReport, CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
 import { loadConfig } from '../config/load.js';
 import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
@@ -32,6 +32,7 @@ interface CheckOptions extends InputOptions {
   quiet?: boolean;
   color: boolean;
   allowEmpty?: boolean;
+  failOn: FailOn;
 }
 
 export function registerCheck(program: Command): void {
@@ -52,6 +53,7 @@ export function registerCheck(program: Command): void {
     .option('--strict', 'a malformed log record is an input error (exit 2)')
     .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, check the store as it is')
     .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
+    .addOption(new Option('--fail-on <severity>', 'the least severity of a firing alert that fails the check (exit 1)').choices([...FAIL_ON]).default('warning'))
     .option('--allow-empty', 'no event in the range is a warning, not an error (exit 2)')
     .option('-q, --quiet', 'no notes on stderr')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
@@ -82,7 +84,7 @@ export function registerCheck(program: Command): void {
         const drift: DriftEntry[] = [];
         if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir }));
         if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath }));
-        report = buildReport(result, drift, config, ingest, events, opts.allowEmpty === true);
+        report = buildReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
       } finally {
         store.close();
       }
