@@ -623,6 +623,22 @@ def normalise_error_type(v: Any) -> str | None:
     return ERROR_TYPE_ALIASES.get(s)
 
 
+def is_validation_list(v: Any, depth: int = 0) -> bool:
+    """Rule 0b: a `detail` list of objects with a `type` (pydantic, FastAPI; Mistral under `message`)."""
+    if depth > 20:
+        return False
+    if isinstance(v, str):
+        return "{" in v and is_validation_list(embedded_json(v), depth + 1)
+    if isinstance(v, list):
+        return any(is_validation_list(x, depth + 1) for x in v)
+    if not isinstance(v, dict):
+        return False
+    det = v.get("detail")
+    if isinstance(det, list) and det and all(isinstance(x, dict) and "type" in x for x in det):
+        return True
+    return any(is_validation_list(x, depth + 1) for x in v.values() if isinstance(x, (dict, list, str)))
+
+
 def classify(status: int | None, text: str, inner_sources: list[Any]) -> str:
     # Rule 0: unwrap.
     inner = None
@@ -631,9 +647,13 @@ def classify(status: int | None, text: str, inner_sources: list[Any]) -> str:
         if inner is not None:
             break
     eff = inner if inner is not None else status
+    # Rule 0b: a 422 validation error list is a client error, whatever words it holds.
+    if eff == 422 and any(is_validation_list(src) for src in inner_sources):
+        return "client_error"
     in_200 = eff is not None and eff < 400
     st = None if in_200 else eff
-    low = text.lower()
+    # A negated mention counts for nothing (rule 1).
+    low = text.lower().replace("no credits were charged", " ").replace("not charged", " ")
     has = lambda ms: any(m in low for m in ms)  # noqa: E731
     # 1
     if st == 429 or has(RATE_MARKERS) or has(QUOTA_MARKERS):

@@ -91,7 +91,10 @@ test('rule 1 wins whatever the status: quota with 403 or 400, rate limit text wi
 test('rule 1 markers are DESIGN.md\'s plain substrings, whatever the status', () => {
   // The contract lists substrings; every implementation must agree, false positives included.
   assert.equal(classify(input(400, 'values must stay within moderate limits')).errorType, 'rate_limit');
-  assert.equal(classify(input(403, 'Your input was flagged. No credits were charged.')).subtype, 'quota_exhausted');
+  // ...but a negated mention counts for nothing (DESIGN.md §3, rule 1): it is not an empty balance.
+  assert.equal(classify(input(403, 'Your input was flagged. No credits were charged.')).errorType, 'auth_error');
+  assert.equal(classify(input(null, 'upstream timed out; not charged')).errorType, 'network_error');
+  assert.equal(classify(input(402, 'Insufficient credits. Add more using https://openrouter.ai/credits')).subtype, 'quota_exhausted');
   assert.equal(classify(input(400, 'The board accredits nothing')).errorType, 'rate_limit'); // "ac-credits"
   assert.equal(classify(input(400, 'The board approved nothing')).errorType, 'client_error');
 });
@@ -108,9 +111,20 @@ test('rule 2: 401 and 403 are auth errors; an auth marker counts with no status 
   assert.equal(classify(input(500, 'authentication backend crashed')).errorType, 'server_error');
 });
 
+test('rule 0b: a 422 validation error list is a client error (invalid_request), whatever words it holds', () => {
+  const invalid = { errorType: 'client_error', subtype: 'invalid_request', retryable: 0 };
+  assert.deepEqual(classify(input(422, '{"detail":[{"type":"extra_forbidden","msg":"Extra inputs are not permitted"}]}')), invalid);
+  assert.deepEqual(classify(input(422, '{"detail":[{"type":"missing","msg":"Field required"}]}')), invalid);
+  // Mistral's, under `message`; and one escaped inside a message string.
+  assert.deepEqual(classify(input(422, '{"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","safe_mode"]}]},"type":"invalid_request_error"}')), invalid);
+  assert.deepEqual(classify({ status: 422, body: null, messages: ['http 422: "{\\"detail\\":[{\\"type\\":\\"value_error\\",\\"msg\\":\\"quota must be positive\\"}]}"'] }), invalid);
+  // Not a validation list: the markers decide as before.
+  assert.equal(classify(input(422, '{"detail":"forbidden for this key"}')).errorType, 'auth_error');
+  assert.equal(classify(input(400, '{"detail":[{"type":"extra_forbidden"}]}')).errorType, 'auth_error', 'only a 422');
+});
+
 test('rule 2: an auth marker is a plain substring, also inside an identifier', () => {
-  assert.equal(classify(input(422, '{"detail":[{"type":"extra_forbidden","msg":"Extra inputs are not permitted"}]}')).errorType, 'auth_error');
-  assert.equal(classify(input(422, '{"detail":[{"type":"missing","msg":"Field required"}]}')).errorType, 'client_error');
+  assert.equal(classify(input(400, '{"error":"extra_forbidden"}')).errorType, 'auth_error');
   assert.equal(classify(input(null, '403 Forbidden')).errorType, 'auth_error');
 });
 

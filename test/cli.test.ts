@@ -348,14 +348,52 @@ describe('--provider and --top', () => {
 });
 
 describe('exit codes', () => {
+  // Everything readable is read; each bad path is named; exit 2 (issue 13, item 3).
   test('analyze: missing path -> 2, one line naming it, no stack trace', () => {
-    assertOneLineError(run(['analyze', join(dir, 'does-not-exist.jsonl')]), 'does-not-exist.jsonl');
+    assertOneLineError(run(['analyze', join(dir, 'does-not-exist.jsonl')]), 'does-not-exist.jsonl: no such file or directory');
   });
-  test('analyze: one good and one missing path -> 2', () => {
-    assertOneLineError(run(['analyze', data, join(dir, 'nope', 'missing.jsonl')]), 'missing.jsonl');
+  test('analyze: an empty directory -> exit 0, and stderr says no record was read', () => {
+    const r = run(['analyze', tmpDir()]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, 'vtcode-errors: no record was read (0 files read)\n');
   });
-  test('ingest: missing path -> 2, one line', () => {
-    assertOneLineError(run(['ingest', join(dir, 'does-not-exist.jsonl'), '--db', join(tmpDir(), 's.db')]), 'does-not-exist.jsonl');
+  test('analyze: good paths and bad ones -> the report of the good ones, each bad one named, exit 2', () => {
+    const r = run(['analyze', data, join(dir, 'nope', 'missing.jsonl'), join(dir, 'nomatch-*.jsonl'), '--format', 'json']);
+    assert.equal(r.code, 2);
+    {
+      const lines = r.stderr.trim().split('\n');
+      assert.deepEqual(lines, [
+        `vtcode-errors: ${join(dir, 'nope', 'missing.jsonl')}: no such file or directory`,
+        `vtcode-errors: ${join(dir, 'nomatch-*.jsonl')}: no file matches this pattern`,
+      ]);
+    }
+    assert.deepEqual(JSON.parse(r.stdout), analyzeJson([data]));
+  });
+  test('ingest: missing path -> 2 and no store left behind; with a good path too -> its rows stored, exit 2', () => {
+    const db = join(tmpDir(), 's.db');
+    const r = run(['ingest', join(dir, 'does-not-exist.jsonl'), '--db', db]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /does-not-exist\.jsonl: no such file or directory/);
+    assert.throws(() => statSync(db), 'a store with nothing in it is not created');
+    const both = run(['ingest', join(dir, 'does-not-exist.jsonl'), data, '--db', db, '--format', 'json']);
+    assert.equal(both.code, 2);
+    assert.equal(JSON.parse(both.stdout).rows, (analyzeJson([data]) as { summary: { records: number } }).summary.records);
+  });
+  test('a directory of files not named like logs: analyze says how many it passed over, and how to read them', () => {
+    const d = tmpDir();
+    writeFixture(d, 'app.log.1', [{ timestamp: '2026-11-20T10:00:00Z', level: 'ERROR', provider: 'openai', error_message: 'x' }]);
+    writeFixture(d, 'errors.txt', [{ timestamp: '2026-11-20T10:00:00Z', level: 'ERROR', provider: 'openai', error_message: 'x' }]);
+    const r = run(['analyze', d]);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /no record was read \(0 files read; 2 files in the directories were passed over by name .*name the others, or a glob/);
+    assert.equal((analyzeJson([join(d, 'app.log.1'), join(d, 'errors.txt')]) as { summary: { records: number } }).summary.records, 2, 'named, they are read');
+  });
+  test('analyze --db FILE with no paths analyses the store; a missing FILE -> 2, not created', () => {
+    const db = ingestTo([data]);
+    assert.deepEqual(JSON.parse(ok(['analyze', '--db', db, '--format', 'json'])), analyzeJson([data]));
+    const missing = join(tmpDir(), 'none.db');
+    assertOneLineError(run(['analyze', '--db', missing]), /no paths given and --db .* does not exist/);
+    assert.throws(() => statSync(missing));
   });
   test('analyze: no paths -> 2', () => assert.equal(run(['analyze']).code, 2));
   test('ingest: no --db -> 2', () => assert.equal(run(['ingest', data]).code, 2));

@@ -685,6 +685,14 @@ describe('vtcode-errors gen-dashboard (CLI)', () => {
     assert.equal(again.stdout, '');
   });
 
+  test('--out naming a file: one line saying it must be a directory, exit 2, the file untouched', () => {
+    writeFileSync(join(work, 'a-file.json'), 'keep me');
+    const r = run('--out', 'a-file.json');
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'vtcode-errors: --out a-file.json: must be a directory (it names a file)\n');
+    assert.equal(readFileSync(join(work, 'a-file.json'), 'utf8'), 'keep me');
+  });
+
   test('--out defaults to ./dashboards and the config to ./vtcode-errors.yaml', () => {
     const r = run();
     assert.equal(r.status, 0, r.stderr);

@@ -221,12 +221,20 @@ function byRules(status: number | null, text: string): Classification {
   return result('unknown', null);
 }
 
+// Rule 0b: a validation error list (pydantic, FastAPI, Mistral: `"detail": [{"type": "extra_forbidden", ...`),
+// the quotes perhaps escaped inside a JSON string.
+const VALIDATION_LIST = /\\*"detail\\*"\s*:\s*\[\s*\{[^\]]*?\\*"type\\*"\s*:/;
+// Rule 1's negated mentions, which count for nothing: "No credits were charged" is not an empty balance.
+const NEGATED = /no credits were charged|not charged/g;
+
 export function classify(input: ClassifyInput): Classification {
-  const text = recordText(input);
+  let text = recordText(input);
+  if (text.includes('charged')) text = text.replace(NEGATED, ' ');
   const status = nestedStatus(text, asStatus(input.status));
   const explicit = input.errorType ? normaliseErrorType(input.errorType) : null;
   if (explicit !== null) {
     return result(explicit, subtypeOf(explicit, status !== null && status >= 400 ? status : null, text));
   }
+  if (status === 422 && VALIDATION_LIST.test(text)) return result('client_error', 'invalid_request');
   return byRules(status, text);
 }

@@ -14,9 +14,9 @@ export function compileMarkers(table: readonly Marker[]): RegExp {
 }
 
 // The category tables (RATE_LIMIT, QUOTA, AUTH, SERVER, PARSE, NETWORK) are DESIGN.md's lists to the
-// letter, plain substrings, so that every implementation of the contract classifies alike. Known
-// false positives of plain substrings (pydantic's `extra_forbidden` in a 422, OpenRouter's "No credits
-// were charged") are noted in the README; the subtype tables below are ours to refine.
+// letter, plain substrings, so that every implementation of the contract classifies alike. The two
+// false positives the contract itself rules out (a 422 validation list, a negated "no credits were
+// charged") are handled in classify.ts, before the tables; the subtype tables below are ours to refine.
 
 // Rule 1: rate limits.
 export const RATE_LIMIT: readonly Marker[] = [

@@ -1,7 +1,8 @@
 // `vtcode-errors analyze <paths...>`: ingest, then print the pattern analyses.
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Cells, storedCells, type RowFilter } from '../analyses/cells.js';
-import { ANALYSES, buildReport, type Report } from '../analyses/report.js';
+import { ANALYSES, buildReport, type IngestCounts, type Report } from '../analyses/report.js';
 import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
@@ -9,7 +10,7 @@ import { renderJson, renderSections, type Section } from '../render/index.js';
 import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
 import { addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
-import { runIngest } from './ingest-run.js';
+import { nothingRead, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
 interface AnalyzeOptions extends CommonOptions, InputOptions {
@@ -34,20 +35,30 @@ export function registerAnalyze(program: Command): void {
     .option('--strict', 'exit 2 at the first malformed record')
     .action(async (given: string[], opts: AnalyzeOptions) => {
       const filter = rowFilter(opts);
-      const paths = await inputPaths('analyze', given, opts);
+      // With --db and no paths: the store as it is, as `check --db` does.
+      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
+      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`analyze: no paths given and --db ${opts.db} does not exist`);
+      const paths = storeOnly ? [] : await inputPaths('analyze', given, opts);
       if (!opts.db) {
         // One-shot: rows go straight into the analyses, nothing is stored.
         const memory = new MemoryStore(new Cells(filter), filter);
         const ingest = await runIngest(paths, memory, opts);
+        if (!opts.quiet) process.stderr.write(nothingRead(ingest) ?? '');
         if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
         return;
       }
       const store = Store.open(opts.db, true);
       try {
         const run = store.trackCells(filter);
-        const ingest = await runIngest(paths, store, opts);
-        if (ingest.interrupted) return;
-        const report = buildReport(storedCells(store.db, filter, run), ingest, opts.top);
+        let counts: IngestCounts;
+        if (storeOnly) counts = store.storedCounts();
+        else {
+          const ingest = await runIngest(paths, store, opts);
+          if (ingest.interrupted) return;
+          if (!opts.quiet) process.stderr.write(nothingRead(ingest) ?? '');
+          counts = ingest;
+        }
+        const report = buildReport(storedCells(store.db, filter, run), counts, opts.top);
         process.stdout.write(renderReport(report, opts));
       } finally {
         store.close();

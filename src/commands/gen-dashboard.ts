@@ -1,5 +1,5 @@
 // `vtcode-errors gen-dashboard`: Grafana dashboards and their provisioning file, from the same config as the alerts.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
@@ -28,6 +28,7 @@ export function registerGenDashboard(program: Command): void {
   addConfigOption(cmd).action((opts: GenDashboardOptions) => {
     const config = loadConfig(opts.config);
     const dir = resolve(opts.out);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`--out ${opts.out}: must be a directory (it names a file)`);
     const files = dashboardFiles(config, {
       path: opts.provisioningPath ? resolve(opts.provisioningPath) : dir,
       wrap: opts.wrap,

@@ -18,11 +18,16 @@ export async function runIngest(paths: string[], store: RowSink, opts: { strict?
       shouldStop: () => stop,
       onProgress: (p) => progress.update(p),
     });
+    progress.done();
     for (const p of result.problems) process.stderr.write(`vtcode-errors: ${p.path}: ${p.reason}\n`);
     if (result.problems.length) process.exitCode = 2;
     if (result.interrupted) {
+      // A one-shot run keeps nothing: say what it read, not what it stored.
+      const files = `${result.files} file${result.files === 1 ? '' : 's'}`;
       process.stderr.write(
-        `vtcode-errors: interrupted: stored ${result.rowsAdded} new rows from ${result.files} files; run again to read the rest\n`,
+        store.temporary
+          ? `vtcode-errors: interrupted: read ${result.read.records} records from ${files}; nothing was kept\n`
+          : `vtcode-errors: interrupted: stored ${result.rowsAdded} new rows from ${files}; run again to read the rest\n`,
       );
       process.exitCode = 130;
     }
@@ -31,4 +36,17 @@ export async function runIngest(paths: string[], store: RowSink, opts: { strict?
     progress.done();
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * `analyze`'s note when no record was read and no path was at fault (a bad path is named already):
+ * how many files, and the files a directory walk passed over by name.
+ */
+export function nothingRead(r: IngestResult): string | null {
+  if (r.records > 0 || r.interrupted || r.problems.length > 0) return null;
+  const files = `${r.files} file${r.files === 1 ? '' : 's'}`;
+  const byName = r.skippedByName
+    ? `; ${r.skippedByName} file${r.skippedByName === 1 ? '' : 's'} in the directories were passed over by name (only *.jsonl, *.ndjson, *.json, *.log and their .gz are read from a directory: name the others, or a glob such as 'logs/*.txt', to read them)`
+    : '';
+  return `vtcode-errors: no record was read (${files} read${byName})\n`;
 }

@@ -74,23 +74,7 @@ export class Follower {
 
   /** The files the paths name now, and the paths that cannot be read (a missing one is not fatal here). */
   async expand(): Promise<{ files: SourceFile[]; problems: SourceProblem[] }> {
-    const files: SourceFile[] = [];
-    const problems: SourceProblem[] = [];
-    const names = new Set<string>();
-    for (const p of await this.paths()) {
-      try {
-        const r = await expandPaths([p]);
-        for (const f of r.files) {
-          if (names.has(f.path)) continue;
-          names.add(f.path);
-          files.push(f);
-        }
-        problems.push(...r.problems);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        problems.push({ path: p, reason: err.message.startsWith(`${p}: `) ? err.message.slice(p.length + 2) : err.message });
-      }
-    }
+    const { files, problems } = await expandPaths(await this.paths());
     return { files, problems };
   }
 

@@ -36,6 +36,7 @@ export interface IngestResult {
   blank: number;
   samples: SkipSample[]; // the first skipped records, in file order
   problems: SourceProblem[]; // files that could not be read
+  skippedByName: number; // files in the directories walked whose names do not look like logs
   interrupted: boolean;
   /** What this run read and committed (for the exporter's own series). */
   read: ReadCounts;
@@ -51,9 +52,9 @@ export interface ReadCounts {
 class Conflict extends Error {}
 
 export async function ingestPaths(paths: string[], store: RowSink, opts: IngestOptions = {}): Promise<IngestResult> {
-  const { files, problems } = await expandPaths(paths);
+  const { files, problems, skippedByName } = await expandPaths(paths);
   const result: IngestResult = {
-    files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, interrupted: false,
+    files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, skippedByName, interrupted: false,
     read: { lines: 0, records: 0, ignored: 0, skippedBy: {} },
   };
   const progress = { files: 0, bytes: 0, rows: 0 };

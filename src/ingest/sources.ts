@@ -24,9 +24,14 @@ const LOG_FILE = /\.(jsonl|ndjson|json|log)(\.gz)?$/i;
 const NEVER_WALKED = new Set(['.git', 'node_modules']);
 const GLOB_CHARS = /[*?[\]{}]/;
 
-export async function expandPaths(paths: string[]): Promise<{ files: SourceFile[]; problems: SourceProblem[] }> {
+/**
+ * The files to read. A path that cannot be read is a problem, reported, and the rest is still read.
+ * `skippedByName`: files met in a directory walk whose names do not look like logs.
+ */
+export async function expandPaths(paths: string[]): Promise<{ files: SourceFile[]; problems: SourceProblem[]; skippedByName: number }> {
   const files: SourceFile[] = [];
   const problems: SourceProblem[] = [];
+  const walked = { skippedByName: 0 };
   const seen = new Set<string>();
   const add = (path: string) => {
     if (!seen.has(path)) files.push({ path, stdin: false });
@@ -44,19 +49,20 @@ export async function expandPaths(paths: string[]): Promise<{ files: SourceFile[
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && GLOB_CHARS.test(p)) {
         const matches = (await glob(p, { dot: true, onlyFiles: true, followSymbolicLinks: false, expandDirectories: false })).sort();
-        if (matches.length === 0) throw new UserError(`${p}: no file matches this pattern`);
+        if (matches.length === 0) problems.push({ path: p, reason: 'no file matches this pattern' });
         matches.forEach(add);
         continue;
       }
-      throw new UserError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : errorText(err)}`);
+      problems.push({ path: p, reason: errorText(err) });
+      continue;
     }
-    if (st.isDirectory()) await walk(p, add, problems);
+    if (st.isDirectory()) await walk(p, add, problems, walked);
     else add(p);
   }
-  return { files, problems };
+  return { files, problems, skippedByName: walked.skippedByName };
 }
 
-async function walk(dir: string, add: (path: string) => void, problems: SourceProblem[]): Promise<void> {
+async function walk(dir: string, add: (path: string) => void, problems: SourceProblem[], walked: { skippedByName: number }): Promise<void> {
   let entries;
   try {
     entries = await fsp.readdir(dir, { withFileTypes: true });
@@ -68,8 +74,11 @@ async function walk(dir: string, add: (path: string) => void, problems: SourcePr
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!NEVER_WALKED.has(e.name)) await walk(path, add, problems);
-    } else if (e.isFile() && LOG_FILE.test(e.name)) add(path);
+      if (!NEVER_WALKED.has(e.name)) await walk(path, add, problems, walked);
+    } else if (e.isFile()) {
+      if (LOG_FILE.test(e.name)) add(path);
+      else walked.skippedByName++;
+    }
     // symbolic links, FIFOs, sockets and devices met in a walk are left alone
   }
 }

@@ -20,6 +20,7 @@ export function progressLine(enabled: boolean, stream: NodeJS.WriteStream = proc
     },
     done() {
       if (shown) stream.write('\r\x1b[K');
+      shown = false;
     },
   };
 }

@@ -65,6 +65,7 @@ export class Store implements RowSink {
   private run: RunCells | null = null;
   private tempDir: string | null = null;
   private toWal = false; // a new store, loaded with a rollback journal: WAL from when it closes
+  private createdHere = false; // by this run: removed again if nothing was read into it
   /**
    * Called inside each commit's transaction with the rows it stored (twins left out), so that what it
    * writes is committed with them or not at all (the exporter's counters).
@@ -93,8 +94,9 @@ export class Store implements RowSink {
       file = join(tempDir, 'store.db');
     }
     let db: Database.Database;
+    let firstLoad = false;
     try {
-      const firstLoad = load && !existsSync(file);
+      firstLoad = load && !existsSync(file);
       db = new Database(file);
       db.pragma('busy_timeout = 30000');
       if (tempDir) {
@@ -108,7 +110,13 @@ export class Store implements RowSink {
         // rollback journal only the few pages an append changes) and turns to WAL when it closes; it
         // does not wait for the disk at each commit either: a kill -9 still loses at most the batch
         // being written, only a power cut during that first load may leave the new store unusable.
-        db.pragma(`journal_mode = ${firstLoad ? 'TRUNCATE' : 'WAL'}`);
+        try {
+          db.pragma(`journal_mode = ${firstLoad ? 'TRUNCATE' : 'WAL'}`);
+        } catch (err) {
+          // Another process is loading this new store with a rollback journal: go on in its mode (it
+          // turns the store to WAL when it ends).
+          if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        }
         db.pragma(`synchronous = ${firstLoad ? 'OFF' : 'NORMAL'}`);
       }
       // Small: a load appends (the time index too, logs being mostly in time order), and a query
@@ -123,6 +131,7 @@ export class Store implements RowSink {
     const store = new Store(db, file);
     store.tempDir = tempDir;
     store.toWal = !tempDir && db.pragma('journal_mode', { simple: true }) !== 'wal';
+    store.createdHere = firstLoad && !tempDir;
     return store;
   }
 
@@ -152,6 +161,12 @@ export class Store implements RowSink {
   }
 
   close(): void {
+    // A store is not left behind when nothing was put in it (every path was missing, say).
+    if (this.db.open && this.createdHere && (this.db.prepare('SELECT count(*) FROM ingested_files').pluck().get() as number) === 0) {
+      this.db.close();
+      for (const ext of ['', '-journal', '-wal', '-shm']) rmSync(this.path + ext, { force: true });
+      return;
+    }
     if (this.db.open && this.toWal) {
       try {
         this.db.pragma('journal_mode = WAL');
@@ -340,6 +355,17 @@ export class Store implements RowSink {
       stored?.(i);
     }
     return duplicates;
+  }
+
+  /** What every run so far read into the store: files, ignored and skipped records, the first skips. */
+  storedCounts(): { files: number; ignored: number; skipped: number; samples: Array<{ file: string; line: number; reason: string }> } {
+    const t = this.db.prepare('SELECT count(*) AS files, coalesce(sum(ignored), 0) AS ignored, coalesce(sum(skipped), 0) AS skipped FROM ingested_files').get() as {
+      files: number; ignored: number; skipped: number;
+    };
+    const samples = this.db
+      .prepare('SELECT f.path AS file, s.line, s.reason FROM skipped_samples s JOIN ingested_files f ON f.id = s.file_id ORDER BY f.id, s.line, s.rowid LIMIT ?')
+      .all(MAX_SAMPLES) as Array<{ file: string; line: number; reason: string }>;
+    return { ...t, samples };
   }
 
   /** The bookkeeping rows of the given file ids. */
