@@ -8,9 +8,11 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('vtcode-errors')
     .description('Analyse LLM provider errors in logs; generate Prometheus alerts and Grafana dashboards for them.')
     .version(VERSION)
-    .showHelpAfterError()
+    .showHelpAfterError("see 'vtcode-errors --help'")
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  // A usage error is one line and where to look, not the whole help.
+  for (const cmd of program.commands) cmd.showHelpAfterError(`see 'vtcode-errors ${cmd.name()} --help'`);
   // With a file-size limit (ulimit -f), a write past it must fail with EFBIG, not kill the process.
   process.on('SIGXFSZ', () => {});
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -2,6 +2,7 @@
 // the evaluation rule on hand-computed series, and a brute-force reference evaluator on seeded random
 // logs), drift of generated rules and dashboards, every exit code and every output format.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { inputFromDb, inputFromRows } from '../src/check/events.js';
 import { xmlText } from '../src/check/report.js';
 import { parseConfig } from '../src/config/load.js';
 import { defaultConfig, type Config } from '../src/config/types.js';
-import { jsonl, ok, run, tmpDir, writeFixture, type RunResult } from './helpers.js';
+import { BIN, jsonl, ok, run, tmpDir, writeFixture, type RunResult } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures
@@ -700,6 +701,18 @@ describe('check: drift', () => {
     assert.equal(table.code, 1);
     assert.ok(table.stdout.includes(`-${lines[n]}`));
     assert.match(table.stdout, /FAIL: no alert would have fired .*; 1 generated file drifted/);
+  });
+
+  test('the fix-it command repeats every option that shaped the expected file, and running it fixes the drift', () => {
+    const g = generated();
+    const other = writeFixture(g.dir, 'other config.yaml', OVERRIDES_CONFIG);
+    const stale = checkJson([g.log, '--rules', g.rules, '--config', other], g.dir, 1).drift[0];
+    assert.match(stale.note, new RegExp(`; run: vtcode-errors gen-alerts --config '${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' --out ${g.rules}$`));
+    // The command, run as printed (through a shell), makes the check pass.
+    const cmd = stale.note.replace(/^.*; run: vtcode-errors /, '');
+    const fix = spawnSync('sh', ['-c', `node ${JSON.stringify(BIN)} ${cmd}`], { cwd: g.dir, encoding: 'utf8' });
+    assert.equal(fix.status, 0, fix.stderr);
+    assert.equal(checkJson([g.log, '--rules', g.rules, '--config', other], g.dir, 0).drift[0].status, 'ok');
   });
 
   test('rules from another config are stale; a PrometheusRule is compared as one; a missing file is missing', () => {

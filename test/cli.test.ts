@@ -478,6 +478,28 @@ describe('exit codes', () => {
   });
 });
 
+describe('usage errors', () => {
+  test('one line, then where to look: not the whole help', () => {
+    for (const [args, see] of [
+      [['analyze', data, '--format', 'xml'], "see 'vtcode-errors analyze --help'"],
+      [['check', data, '--bogus'], "see 'vtcode-errors check --help'"],
+      [['bogus'], "see 'vtcode-errors --help'"],
+    ] as const) {
+      const r = run([...args]);
+      assert.equal(r.code, 2);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 2, r.stderr);
+      assert.match(lines[0], /^error: /);
+      assert.equal(lines[1], see);
+      assert.doesNotMatch(r.stderr, /Usage:/);
+    }
+  });
+  test('--now takes an ISO 8601 time only, as its help says', () => {
+    assertOneLineError(run(['analyze', data, '--now', '2h']), /--now 2h: expected an ISO 8601 time/);
+    assert.equal(run(['analyze', data, '--now', '2026-11-21T00:00:00Z', '--since', '24h', '--format', 'json']).code, 0);
+  });
+});
+
 describe('--help', () => {
   const commands = (() => {
     const out = ok(['--help']);

@@ -96,12 +96,28 @@ export function diffExcerpt(actual: string, expected: string, file: string, cont
   return { line: Math.min(i + 1, Math.max(a.length, 1)), lines };
 }
 
+/** The options of `check` that shaped the expected files, as given, to repeat in the fix-it command. */
+export interface Given {
+  config?: string;
+  templates?: string;
+  provisioningPath?: string;
+}
+
+const shellArg = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+
+/** `run: vtcode-errors <command> <options>`, every option that shapes the file repeated. */
+function fixIt(command: string, options: Array<[string, string | boolean | undefined]>): string {
+  const args = options.flatMap(([flag, v]) => (v === undefined || v === false ? [] : v === true ? [flag] : [flag, shellArg(v)]));
+  return `run: vtcode-errors ${command} ${args.join(' ')}`;
+}
+
 /** `--rules F`: regenerate the rules (in the file's own format) and compare. */
-export function checkRules(config: Config, file: string, opts: { templatesDir?: string } = {}): DriftEntry {
+export function checkRules(config: Config, file: string, opts: { templatesDir?: string; given?: Given } = {}): DriftEntry {
   const actual = readText(file);
   const format = actual === null ? 'rules' : rulesFormatOf(actual);
   const expected = generateAlerts(config, format, opts.templatesDir).text;
-  const cmd = `run: vtcode-errors gen-alerts${format === 'prometheusrule' ? ' --format prometheusrule' : ''} --out ${file}`;
+  const g = opts.given ?? {};
+  const cmd = fixIt('gen-alerts', [['--config', g.config], ['--templates', g.templates], ['--format', format === 'prometheusrule' ? 'prometheusrule' : undefined], ['--out', file]]);
   return compareText(file, 'rules', actual, expected, cmd);
 }
 
@@ -112,7 +128,7 @@ export function checkRules(config: Config, file: string, opts: { templatesDir?: 
  * else DIR's absolute path. A provider-*.json the config no longer generates is stale (Grafana still
  * loads it).
  */
-export function checkDashboards(config: Config, dir: string, opts: { templatesDir?: string; provisioningPath?: string } = {}): DriftEntry[] {
+export function checkDashboards(config: Config, dir: string, opts: { templatesDir?: string; provisioningPath?: string; given?: Given } = {}): DriftEntry[] {
   const isDir = existsSync(dir) && statSync(dir).isDirectory();
   if (existsSync(dir) && !isDir) throw new UserError(`--dashboards ${dir}: not a directory`);
   const onDisk = isDir ? readdirSync(dir).filter((n) => /^(overview|provider-.*)\.json$/.test(n)).sort() : [];
@@ -121,7 +137,10 @@ export function checkDashboards(config: Config, dir: string, opts: { templatesDi
   const provisioning = readText(join(dir, 'provisioning.yaml'));
   const path = opts.provisioningPath ? resolve(opts.provisioningPath) : (provisioningPathOf(provisioning) ?? resolve(dir));
   const files = dashboardFiles(config, { path, wrap, templatesDir: opts.templatesDir });
-  const regenerate = `run: vtcode-errors gen-dashboard${wrap ? ' --wrap' : ''} --out ${dir}`;
+  const g = opts.given ?? {};
+  const regenerate = fixIt('gen-dashboard', [
+    ['--config', g.config], ['--templates', g.templates], ['--wrap', wrap], ['--provisioning-path', g.provisioningPath], ['--out', dir],
+  ]);
   const out = files.map((f) =>
     compareText(join(dir, f.name), f.name === 'provisioning.yaml' ? 'provisioning' : 'dashboard', f.name === 'provisioning.yaml' ? provisioning : readText(join(dir, f.name)), f.text, regenerate),
   );

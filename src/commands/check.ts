@@ -82,8 +82,9 @@ export function registerCheck(program: Command): void {
         const result = backtest(inputFromDb(store.db), config, { since: range.since, until: range.until, providers });
         events = eventsIn(store.db, range.since, range.until, providers);
         const drift: DriftEntry[] = [];
-        if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir }));
-        if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath }));
+        const given = { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath };
+        if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir, given }));
+        if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath, given }));
         report = buildReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
       } finally {
         store.close();

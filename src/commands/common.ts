@@ -55,6 +55,13 @@ function parseIsoStrict(value: string): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
+/** --now is a point in time, ISO 8601, as its help says (a duration would be counted from what?). */
+function parseNow(value: string): number {
+  const t = parseIsoStrict(value);
+  if (t === null) throw new UserError(`--now ${value}: expected an ISO 8601 time such as 2026-11-20T14:00:00Z`);
+  return t;
+}
+
 export interface TimeRange {
   since: number | null; // inclusive, epoch ms
   until: number | null; // exclusive, epoch ms
@@ -62,7 +69,7 @@ export interface TimeRange {
 }
 
 export function timeRange(opts: { since?: string; until?: string; now?: string }): TimeRange {
-  const now = opts.now ? parseTimeArg('--now', opts.now, Date.now()) : Date.now();
+  const now = opts.now ? parseNow(opts.now) : Date.now();
   const since = opts.since ? parseTimeArg('--since', opts.since, now) : null;
   const until = opts.until ? parseTimeArg('--until', opts.until, now) : null;
   // An empty range is a mistake, not a question: say so rather than print an empty report.
