@@ -478,6 +478,28 @@ describe('exit codes', () => {
   });
 });
 
+// Output fits the terminal (issue 13, item 7): run under a pseudo-terminal 80 columns wide (script(1)).
+describe('an 80-column terminal', () => {
+  const onTerminal = (args: string[]): string => {
+    const cmd = `stty cols 80; ${[process.execPath, BIN, ...args, '--no-color'].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')}`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    return r.stdout.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  };
+  const tooWide = (text: string) => text.split('\n').filter((l) => [...l].length > 80);
+  test('analyze, check and a wide sql query fit it; piped output keeps its natural width', () => {
+    const db = ingestTo([data]);
+    for (const args of [['analyze', 'examples/logs'], ['check', 'examples/logs'], ['sql', '--db', db, 'SELECT * FROM error_logs LIMIT 3']]) {
+      const out = onTerminal(args);
+      assert.ok(out.split('\n').length > 5, `${args[0]} printed little: ${out}`);
+      assert.deepEqual(tooWide(out), [], `${args.join(' ')}: lines over 80 columns`);
+    }
+    // Too many columns for 80: each row on its own, column and value.
+    assert.match(onTerminal(['sql', '--db', db, 'SELECT * FROM error_logs LIMIT 1']), /row 1\n.*\n│ id +│ 1 +│\n│ timestamp +│ 20/);
+    const piped = ok(['analyze', 'examples/logs']);
+    assert.ok(tooWide(piped).length > 0, 'piped output is not cut to a terminal');
+  });
+});
+
 describe('usage errors', () => {
   test('one line, then where to look: not the whole help', () => {
     for (const [args, see] of [

@@ -3,7 +3,52 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { cellText, type Section } from './sections.js';
 
-export function renderTable(sections: Section[], color: boolean): string {
+// cli-table3's cell padding (one space either side) and one border character per column, plus one.
+const PADDING = 2;
+const MIN_COLUMN = 8;
+
+/** The terminal's width when stdout is one; piped output keeps its natural width. */
+export const terminalWidth = (stream: NodeJS.WriteStream = process.stdout): number | null =>
+  stream.isTTY && stream.columns > 0 ? stream.columns : null;
+
+/**
+ * Column widths (padding included) that fit `width`: the widest columns are narrowed to a common cap,
+ * found by bisection, and their text wraps; columns narrower than the cap keep their width. Null when
+ * even MIN_COLUMN each is too wide (the rows are then shown one by one, as psql's expanded display).
+ */
+export function fitColumns(natural: number[], width: number): number[] | null {
+  const room = width - (natural.length + 1);
+  const total = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0);
+  if (total(Infinity) <= room) return natural;
+  if (total(MIN_COLUMN) > room) return null;
+  let lo = MIN_COLUMN;
+  let hi = Math.max(...natural);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (total(mid) <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  return natural.map((w) => Math.min(w, lo));
+}
+
+/** Text wrapped at `width` on spaces, the continuation lines indented; unchanged when width is null. */
+export function wrapText(text: string, width: number | null, indent: string): string {
+  if (width === null || [...text].length <= width) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if ([...next].length > width && line.trim() !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = next;
+  }
+  return [...lines, line].join('\n');
+}
+
+const visibleWidth = (text: string): number => Math.max(...text.split('\n').map((l) => [...l].length));
+
+export function renderTable(sections: Section[], color: boolean, width: number | null = terminalWidth()): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   for (const s of sections) {
@@ -12,17 +57,44 @@ export function renderTable(sections: Section[], color: boolean): string {
       out.push(c.dim(`  ${s.empty ?? 'none'}`), '');
       continue;
     }
+    const cells = s.rows.map((r) => s.columns.map((col) => cellText((r as Record<string, unknown>)[col])));
+    // Piped: a message wraps at 72 columns, the rest at its natural width. On a terminal: all fits it.
+    const natural = s.columns.map((h, i) => Math.max(visibleWidth(h), ...cells.map((row) => visibleWidth(row[i]))) + PADDING);
+    const colWidths = width === null ? s.columns.map((col, i) => (col === 'message' ? Math.min(72, natural[i]) : natural[i])) : fitColumns(natural, width);
+    if (colWidths === null) {
+      out.push(expanded(s.columns, cells, width!, c));
+      continue;
+    }
     const table = new Table({
       head: s.columns.map((h) => c.cyan(h)),
       style: { head: [], border: [] },
       chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, // no rule between rows
       wordWrap: true,
-      colWidths: s.columns.map((col) => (col === 'message' ? 72 : null)) as number[],
+      wrapOnWordBoundary: true,
+      colWidths,
     });
-    for (const r of s.rows) table.push(s.columns.map((col) => cellText((r as Record<string, unknown>)[col])));
+    for (const row of cells) table.push(row);
     out.push(table.toString());
-    if (s.notes?.length) out.push(...s.notes.map((n) => c.yellow(`  → ${n}`)));
+    if (s.notes?.length) out.push(...s.notes.map((n) => c.yellow(wrapText(`  → ${n}`, width, '    '))));
     out.push('');
   }
   return out.join('\n');
+}
+
+/** Too many columns for the terminal: each row as a table of column and value. */
+function expanded(columns: string[], cells: string[][], width: number, c: InstanceType<typeof Chalk>): string {
+  const keyWidth = Math.max(...columns.map((h) => [...h].length)) + PADDING;
+  return cells
+    .map((row, i) => {
+      const table = new Table({
+        style: { head: [], border: [] },
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+        wordWrap: true,
+        wrapOnWordBoundary: true,
+        colWidths: [keyWidth, Math.max(MIN_COLUMN, width - keyWidth - 3)],
+      });
+      for (const [k, h] of columns.entries()) table.push([c.cyan(h), row[k]]);
+      return `${c.dim(`row ${i + 1}`)}\n${table.toString()}`;
+    })
+    .join('\n');
 }
