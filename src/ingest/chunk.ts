@@ -140,7 +140,7 @@ export function parseChunk(job: ChunkJob): ChunkResult {
       const before = openedAt - job.firstLine - 1;
       batch = new Batch(job.file, job.strict, job.cells, job.pack);
       readLines(batch, buf, from, lastBreak, job.firstLine, before);
-      const byte = before === 0 ? 0 : nthLineStart(buf, before);
+      const byte = nthLineStart(buf, before);
       return batch.result(before, byte, { line: openedAt, byte });
     }
     // The piece after the last line break: empty, or (final chunk) a last line with no line break.

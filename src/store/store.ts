@@ -56,7 +56,6 @@ export interface RowSink {
   samples(fileId: number): Array<{ line: number; reason: string }>;
 }
 
-
 export class Store implements RowSink {
   private insertBlock?: Database.Statement;
   private insertOne?: Database.Statement;
