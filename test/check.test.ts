@@ -38,7 +38,8 @@ interface CheckJson {
   range: { from: string | null; to: string | null; evaluation_interval: string; evaluations: number };
   providers: string[];
   episodes: JsonEpisode[];
-  alerts: Array<{ alert: string; provider: string; severity: string; threshold: number; window: string; for: string; overridden: boolean; fired: boolean; episodes: number; worst: number | null }>;
+  alerts: Array<{ alert: string; provider: string; severity: string; threshold: number; window: string; for: string; overridden: boolean; fired: boolean; episodes: number; worst: number | null; events: number }>;
+  events: number;
   not_backtestable: Array<{ alert: string; reason: string }>;
   drift: Array<{ file: string; status: string; line: number | null; diff: string[]; note: string }>;
   ingest: { files: number; records: number; ignored: number; skipped: number } | null;
@@ -913,6 +914,15 @@ describe('check: formats', () => {
     const s2 = scenario(['10:00:10', '10:01:10', '10:02:10', '10:03:10', '10:04:10'].flatMap((t) => burst(30, t, 'gemini', 'server_error'))); // ProviderUnavailable: critical
     assert.equal(check([s2.log, '--fail-on', 'critical'], s2.dir).code, 1);
     assert.equal(check([s.log, '--fail-on', 'info'], s.dir).code, 2, 'only critical or warning');
+  });
+
+  test('alerts[].events counts the events in --since/--until only, as the summary does', () => {
+    const s = scenario([...burst(3, '09:00:10', 'gemini', 'auth_error'), ...burst(5, '11:00:10', 'gemini', 'auth_error'), ...burst(7, '13:00:10', 'gemini', 'auth_error')]);
+    const events = (args: string[]) => checkJson([s.log, ...args], s.dir).alerts.find((a) => a.alert === 'LLMAuthFailures' && a.provider === 'gemini')!.events;
+    assert.equal(events([]), 15);
+    assert.equal(events(['--since', at('10:00:00')]), 12);
+    assert.equal(events(['--since', at('10:00:00'), '--until', at('13:00:10')]), 5, '--until is exclusive');
+    assert.equal(checkJson([s.log, '--since', at('10:00:00'), '--until', at('13:00:10')], s.dir).events, 5);
   });
 
   test('json: the contract keys, ISO times; markdown and table', () => {

@@ -109,6 +109,21 @@ export const alignUp = (t: number, step: number): number => Math.ceil(t / step) 
 export const alignDown = (t: number, step: number): number => Math.floor(t / step) * step;
 
 /** Backtest every enabled, backtestable alert of `config` for every provider of `input` over `range`. */
+/** Events at or after `since` and before `until` (either may be open) of sorted times. */
+function countIn(times: ArrayLike<number>, since: number | null, until: number | null): number {
+  const firstAtOrAfter = (t: number) => {
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (until === null ? times.length : firstAtOrAfter(until)) - (since === null ? 0 : firstAtOrAfter(since));
+}
+
 export function backtest(input: BacktestInput, config: Config, range: BacktestRange): BacktestResult {
   const intervalMs = msOf(config.evaluation_interval, 'evaluation_interval');
   if (!(intervalMs > 0)) throw new UserError(`evaluation_interval: must be longer than 0 (got ${config.evaluation_interval})`);
@@ -167,7 +182,7 @@ export function backtest(input: BacktestInput, config: Config, range: BacktestRa
       min_events: alert.def.kind === 'ratio' ? (alert.spec.min_events ?? 0) : null,
       overridden: alert.overridden,
       worst,
-      events: series.times.length,
+      events: countIn(series.times, range.since, range.until),
       episodes: episodes.map((e) => ({ alert: alert.name, key: alert.key, provider, severity: alert.spec.severity, ...e })),
     };
   });
