@@ -500,6 +500,21 @@ describe('an 80-column terminal', () => {
   });
 });
 
+describe('--provider naming no row (issue 13, item 15)', () => {
+  const warning = "vtcode-errors: no row has provider 'geminii'; the providers present: anthropic, deepseek, gemini, openai, zai\n";
+  test('one-shot (in place and in workers) and --db say so on stderr, with the providers present; exit 0', () => {
+    for (const env of [{ VTCODE_ERRORS_WORKERS: '0' }, { VTCODE_ERRORS_WORKERS: '2' }]) {
+      const r = run(['analyze', data, '--provider', 'geminii', '--provider', 'openai'], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, warning);
+    }
+    const db = join(tmpDir(), 'p.db');
+    const r = run(['analyze', data, '--provider', 'geminii', '--db', db]);
+    assert.equal(r.stderr, warning);
+    assert.equal(run(['analyze', data, '--provider', 'gemini']).stderr, '', 'a provider that is there: no warning');
+  });
+});
+
 describe('usage errors', () => {
   test('one line, then where to look: not the whole help', () => {
     for (const [args, see] of [

@@ -51,6 +51,8 @@ export class Cells {
   // than building one key string for every row (the parts are mostly the same few strings).
   private readonly tree: Tree = new Map();
   private readonly list: Cell[] = [];
+  /** With a --provider filter: every provider seen, kept or not (to tell a mistyped id). */
+  readonly seen = new Set<string>();
 
   constructor(private readonly filter: RowFilter) {}
 
@@ -59,7 +61,10 @@ export class Cells {
     const f = this.filter;
     const ts = row.timestamp;
     if ((f.since !== null && ts < f.since) || (f.until !== null && ts >= f.until)) return;
-    if (f.providers.length > 0 && !f.providers.includes(row.provider)) return;
+    if (f.providers.length > 0) {
+      this.seen.add(row.provider);
+      if (!f.providers.includes(row.provider)) return;
+    }
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
     const retries = row.retry_count;
     this.tally(row.provider, null, row.event, row.error_type, row.outcome, message, 1, retries ?? 0, retries !== null ? 1 : 0, ts, ts);

@@ -44,7 +44,10 @@ export function registerAnalyze(program: Command): void {
         const memory = new MemoryStore(new Cells(filter), filter);
         const ingest = await runIngest(paths, memory, opts);
         if (!opts.quiet) process.stderr.write(nothingRead(ingest) ?? '');
-        if (!ingest.interrupted) process.stdout.write(renderReport(buildReport(memory.finish().values(), ingest, opts.top), opts));
+        if (ingest.interrupted) return;
+        const cells = memory.finish();
+        if (!opts.quiet) warnUnknownProviders(filter, [...ingest.read.providers, ...cells.seen]);
+        process.stdout.write(renderReport(buildReport(cells.values(), ingest, opts.top), opts));
         return;
       }
       const store = Store.open(opts.db, true);
@@ -58,6 +61,7 @@ export function registerAnalyze(program: Command): void {
           if (!opts.quiet) process.stderr.write(nothingRead(ingest) ?? '');
           counts = ingest;
         }
+        if (!opts.quiet) warnUnknownProviders(filter, store.db.prepare('SELECT DISTINCT provider FROM error_logs').pluck().all() as string[]);
         const report = buildReport(storedCells(store.db, filter, run), counts, opts.top);
         process.stdout.write(renderReport(report, opts));
       } finally {
@@ -81,6 +85,16 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--top ${value}: expected a whole number >= 1`);
   return n;
+}
+
+/** A --provider that names no row: said, with the providers present (a mistyped id reads as "no errors"). */
+function warnUnknownProviders(filter: RowFilter, present: Iterable<string>): void {
+  if (filter.providers.length === 0) return;
+  const have = new Set(present);
+  const missing = filter.providers.filter((p) => !have.has(p));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => `'${p}'`).join(', ');
+  process.stderr.write(`vtcode-errors: no row has provider ${names}; the providers present: ${[...have].sort().join(', ') || 'none'}\n`);
 }
 
 export function rowFilter(opts: { since?: string; until?: string; now?: string; provider: string[] }): RowFilter {

@@ -105,7 +105,7 @@ export class Follower {
     return {
       files: files.map((f) => f.path),
       problems,
-      read: result?.read ?? { lines: 0, records: 0, ignored: 0, skippedBy: {} },
+      read: result?.read ?? { lines: 0, records: 0, ignored: 0, skippedBy: {}, providers: new Set() },
       rowsAdded: result?.rowsAdded ?? 0,
       // Sizes as they were before this read: what was appended meanwhile is not read yet.
       backlogBytes: this.unread([...stats.keys()], stats, 0),

@@ -23,6 +23,7 @@ export interface ChunkResult {
   rows: Row[]; // with `cells`: only the rows that may have a twin in another VT Code artifact
   packed: PackedRows | SerializedRows | null; // with `pack`: every row
   cells: Cell[];
+  providers: string[]; // with a provider filter: every provider seen (cells.ts)
   counted: number; // rows counted into `cells` and not returned
   ignored: number;
   skipped: number;
@@ -116,7 +117,7 @@ class Batch implements FrameSink, RecordSink {
   }
   result(lines: number, bytes: number, open: ChunkResult['open']): ChunkResult {
     return {
-      rows: this.rows, packed: this.packed, cells: this.cells ? [...this.cells.values()] : [], counted: this.counted, ignored: this.ignoredCount,
+      rows: this.rows, packed: this.packed, cells: this.cells ? [...this.cells.values()] : [], providers: this.cells ? [...this.cells.seen] : [], counted: this.counted, ignored: this.ignoredCount,
       skipped: this.skippedCount, blank: this.blankCount, samples: this.samples, lines, bytes,
       tentative: { skipped: 0, samples: [] }, skippedBy: this.skippedBy, open, error: this.error,
     };

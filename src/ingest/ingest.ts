@@ -47,6 +47,8 @@ export interface ReadCounts {
   records: number;
   ignored: number;
   skippedBy: Record<string, number>;
+  /** With a provider filter on the cells: every provider the rows named, kept or not. */
+  providers: Set<string>;
 }
 
 class Conflict extends Error {}
@@ -55,7 +57,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
   const { files, problems, skippedByName } = await expandPaths(paths);
   const result: IngestResult = {
     files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, skippedByName, interrupted: false,
-    read: { lines: 0, records: 0, ignored: 0, skippedBy: {} },
+    read: { lines: 0, records: 0, ignored: 0, skippedBy: {}, providers: new Set() },
   };
   const progress = { files: 0, bytes: 0, rows: 0 };
   let total = opts.unreadBytes ?? 0;
@@ -262,6 +264,7 @@ async function ingestFile(
     const r = 'overlong' in q ? q.overlong : await q.result;
     if (r.error !== null) throw new UserError(r.error);
     pending.add(r);
+    for (const p of r.providers) read.providers.add(p);
     outcome.tentative.skipped += r.tentative.skipped;
     outcome.tentative.samples.push(...r.tentative.samples);
     progress.bytes += r.bytes;
@@ -326,7 +329,7 @@ async function ingestFile(
 function overlongResult(strict: boolean, file: string, line: number, bytes: number): ChunkResult {
   const skip = { line, reason: 'line too long' };
   return {
-    rows: [], packed: null, cells: [], counted: 0, ignored: 0, skipped: 1, blank: 0, samples: [skip], lines: 1, bytes,
+    rows: [], packed: null, cells: [], providers: [], counted: 0, ignored: 0, skipped: 1, blank: 0, samples: [skip], lines: 1, bytes,
     tentative: { skipped: 0, samples: [] }, skippedBy: { 'line too long': 1 }, open: null, error: strict ? `${file}:${line}: line too long` : null,
   };
 }
