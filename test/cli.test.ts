@@ -500,6 +500,30 @@ describe('an 80-column terminal', () => {
   });
 });
 
+describe('a binary file (issue 13, item 16)', () => {
+  test('is one skip, "not a text file", found from a NUL byte in its first kilobyte; --strict: exit 2 naming it', () => {
+    const d = tmpDir();
+    const binary = Buffer.alloc(4096);
+    for (let i = 0; i < binary.length; i++) binary[i] = i % 7 === 0 ? 10 : i % 5 === 0 ? 0 : 65 + (i % 26);
+    const file = writeFixture(d, 'core.jsonl', binary);
+    const gz = writeFixture(d, 'core.jsonl.gz', gzipSync(binary));
+    for (const f of [file, gz]) {
+      const r = analyzeJson([f]) as { summary: { records: number; skipped: number }; skipped_samples: unknown[] };
+      assert.deepEqual([r.summary.records, r.summary.skipped], [0, 1]);
+      assert.deepEqual(r.skipped_samples, [{ file: f, line: 1, reason: 'not a text file' }]);
+    }
+    assertOneLineError(run(['analyze', file, '--strict']), `${file}:1: not a text file`);
+    const db = join(d, 'b.db');
+    assert.equal(JSON.parse(ok(['ingest', file, '--db', db, '--format', 'json'])).skipped, 1);
+    const again = JSON.parse(ok(['ingest', file, '--db', db, '--format', 'json']));
+    assert.deepEqual([again.added, again.skipped], [0, 1], 'read once, counted once');
+    // A NUL byte further on is an ordinary bad line.
+    const late = writeFixture(d, 'late.jsonl', Buffer.concat([Buffer.from(`${JSON.stringify({ timestamp: '2026-11-20T10:00:00Z', level: 'ERROR', provider: 'openai', error_message: 'x', pad: 'p'.repeat(1100) })}\n`), Buffer.from([0, 10])]));
+    const r = analyzeJson([late]) as { summary: { records: number; skipped: number } };
+    assert.deepEqual([r.summary.records, r.summary.skipped], [1, 1]);
+  });
+});
+
 describe('--provider naming no row (issue 13, item 15)', () => {
   const warning = "vtcode-errors: no row has provider 'geminii'; the providers present: anthropic, deepseek, gemini, openai, zai\n";
   test('one-shot (in place and in workers) and --db say so on stderr, with the providers present; exit 0', () => {

@@ -911,9 +911,11 @@ function propertySuite(): void {
             const [f] = fileCounts(db);
             assert.ok(f, 'the file is in ingested_files');
             const summary = JSON.parse(e.stdout) as { rows: number; ignored: number; skipped: number };
+            // A NUL byte in the first kilobyte makes it a binary file: one skip for the whole of it.
+            const binary = content.subarray(0, 1024).includes(0);
             assert.deepEqual(
               { lines: f.lines, accounted: f.records + f.ignored + f.skipped + f.blank, rows: rowCount(db) },
-              { lines, accounted: lines, rows: f.records },
+              binary ? { lines: 0, accounted: 1, rows: 0 } : { lines, accounted: lines, rows: f.records },
               `lines of ${file} (records ${f.records}, ignored ${f.ignored}, skipped ${f.skipped}, blank ${f.blank}; summary ${JSON.stringify(summary)})`,
             );
             assert.equal(summary.ignored, f.ignored);

@@ -17,6 +17,7 @@ import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFil
 export const FINGERPRINT_BYTES = 1024;
 const collect = garbageCollector();
 const BATCH_ROWS = 4_000;
+const NOT_TEXT = 'not a text file';
 
 export interface IngestOptions {
   strict?: boolean;
@@ -243,6 +244,16 @@ async function ingestFile(
     };
     pending = new Pending();
   };
+
+  // A binary file (a NUL byte in its first kilobyte) is one skip, not one "invalid JSON" per line.
+  if (state.consumed === 0 && start.includes(0)) {
+    if (opts.strict) throw new UserError(`${file.path}:1: ${NOT_TEXT}`);
+    let bytes = plain ? size : 0;
+    if (!plain) for await (const b of source) bytes += b.length;
+    Object.assign(pending, { bytes, skipped: 1, samples: [{ line: 1, reason: NOT_TEXT }], skippedBy: { [NOT_TEXT]: 1 } });
+    commit();
+    return outcome;
+  }
 
   // Chunks are parsed in order of the file, several at once; each result is taken in that order.
   type Queued = { job: ChunkJob; result: Promise<ChunkResult> } | { overlong: ChunkResult };
