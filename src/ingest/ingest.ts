@@ -11,7 +11,7 @@ import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
 import { garbageCollector } from './gc.js';
 import { parserFor, type Parser } from './pool.js';
-import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from './sources.js';
+import { contentBytes, errorText, expandPaths, headBytes, isGzip, READ_BYTES, READ_BYTES_WRITING, type SourceFile, type SourceProblem } from './sources.js';
 
 /** How many bytes of a file's (decoded) start identify it. */
 export const FINGERPRINT_BYTES = 1024;
@@ -170,6 +170,7 @@ async function ingestFile(
   progress: { files: number; bytes: number; rows: number },
   read: ReadCounts,
 ): Promise<FileOutcome> {
+  const readBytes = store.packs ? READ_BYTES_WRITING : READ_BYTES;
   // Identify the file by its first bytes (decoded), so that a rotated or moved file is read on from
   // where it was left and a replaced one is read anew.
   let size = Number.POSITIVE_INFINITY; // unknown for stdin and gzip: their content is not their size
@@ -190,7 +191,7 @@ async function ingestFile(
   let buffered: Buffer[] = [];
   if (!plain) {
     // Gzip, stdin, FIFOs: read the decoded start from the stream itself, and keep it for what follows.
-    stream = contentBytes(file)[Symbol.asyncIterator]();
+    stream = contentBytes(file, 0, readBytes)[Symbol.asyncIterator]();
     let have = 0;
     while (have < FINGERPRINT_BYTES) {
       const r = await stream.next();
@@ -207,7 +208,7 @@ async function ingestFile(
   if (plain && state.consumed >= size) return outcome; // nothing new
 
   // Bytes from the file's recorded offset on.
-  const source: AsyncIterable<Buffer> = plain ? contentBytes(file, state.consumed) : skipBytes(buffered, stream!, state.consumed);
+  const source: AsyncIterable<Buffer> = plain ? contentBytes(file, state.consumed, readBytes) : skipBytes(buffered, stream!, state.consumed);
   buffered = [];
 
   let pending = new Pending();

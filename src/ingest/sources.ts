@@ -97,20 +97,22 @@ export function errorText(err: unknown): string {
 }
 
 // Read size, and so the size of a parsing chunk: small enough that the chunks under way in the
-// workers weigh little, big enough that each is worth sending.
-const READ_BYTES = 256 * 1024;
+// workers weigh little, big enough that each is worth sending. A run that writes a store keeps more
+// chunks under way (pool.ts), so its chunks are smaller, to weigh the same.
+export const READ_BYTES = 512 * 1024;
+export const READ_BYTES_WRITING = 256 * 1024;
 
 export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /**
  * The decoded content of a file (or stdin) as a stream of Buffers, gunzipped when it is gzip.
- * `from`: a byte offset into a plain (not gzip) file to start at.
+ * `from`: a byte offset into a plain (not gzip) file to start at; `readBytes`: the size of a read.
  */
-export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<Buffer> {
+export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ_BYTES): AsyncGenerator<Buffer> {
   // (`start` only past 0: it makes the stream seek, which a FIFO cannot.)
   const raw: Readable = file.stdin
     ? process.stdin
-    : createReadStream(file.path, from > 0 ? { highWaterMark: READ_BYTES, start: from } : { highWaterMark: READ_BYTES });
+    : createReadStream(file.path, from > 0 ? { highWaterMark: readBytes, start: from } : { highWaterMark: readBytes });
   if (from > 0) {
     yield* raw as AsyncIterable<Buffer>;
     return;
@@ -133,7 +135,7 @@ export async function* contentBytes(file: SourceFile, from = 0): AsyncGenerator<
     yield* rest();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: READ_BYTES });
+  const gunzip = createGunzip({ chunkSize: readBytes });
   // pipeline() passes a read error on to gunzip, whose iteration below then throws it.
   pipeline(Readable.from(rest()), gunzip, () => {});
   let pending: Buffer[] = [];
