@@ -54,7 +54,7 @@ export class Cells {
   /** With a --provider filter: every provider seen, kept or not (to tell a mistyped id). */
   readonly seen = new Set<string>();
 
-  constructor(private readonly filter: RowFilter) {}
+  constructor(readonly filter: RowFilter) {}
 
   /** Count a row, if it is in the filter's range and providers. */
   add(row: CellRow): void {
@@ -103,7 +103,6 @@ export class Cells {
 
 /** What one run added to a kept store, counted as it went (Store.trackCells). */
 export interface RunCells {
-  filter: RowFilter;
   cells: Cells;
   fromGeneration: number; // the store's generation when the run began
   bumps: number; // the generations its own commits moved on

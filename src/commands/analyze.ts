@@ -46,7 +46,7 @@ export function registerAnalyze(program: Command): void {
         if (!opts.quiet) process.stderr.write(nothingRead(ingest) ?? '');
         if (ingest.interrupted) return;
         const cells = memory.finish();
-        if (!opts.quiet) warnUnknownProviders(filter, [...ingest.read.providers, ...cells.seen]);
+        if (!opts.quiet) warnUnknownProviders(filter, () => [...ingest.read.providers, ...cells.seen]);
         process.stdout.write(renderReport(buildReport(cells.values(), ingest, opts.top), opts));
         return;
       }
@@ -61,7 +61,7 @@ export function registerAnalyze(program: Command): void {
           if (!opts.quiet) process.stderr.write(nothingRead(ingest) ?? '');
           counts = ingest;
         }
-        if (!opts.quiet) warnUnknownProviders(filter, store.db.prepare('SELECT DISTINCT provider FROM error_logs').pluck().all() as string[]);
+        if (!opts.quiet) warnUnknownProviders(filter, () => store.db.prepare('SELECT DISTINCT provider FROM error_logs').pluck().all() as string[]);
         const report = buildReport(storedCells(store.db, filter, run), counts, opts.top);
         process.stdout.write(renderReport(report, opts));
       } finally {
@@ -88,9 +88,10 @@ function positiveInt(value: string): number {
 }
 
 /** A --provider that names no row: said, with the providers present (a mistyped id reads as "no errors"). */
-function warnUnknownProviders(filter: RowFilter, present: Iterable<string>): void {
+// (`present` is asked only with a --provider: over a kept store it reads every row's provider.)
+function warnUnknownProviders(filter: RowFilter, present: () => Iterable<string>): void {
   if (filter.providers.length === 0) return;
-  const have = new Set(present);
+  const have = new Set(present());
   const missing = filter.providers.filter((p) => !have.has(p));
   if (missing.length === 0) return;
   const names = missing.map((p) => `'${p}'`).join(', ');

@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { FINGERPRINT_BYTES, ingestPaths, type IngestResult } from '../ingest/ingest.js';
 import { contentBytes, errorText, expandPaths, headBytes, isGzip, type SourceFile, type SourceProblem } from '../ingest/sources.js';
-import { UserError } from '../model.js';
 import type { Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink, Store } from '../store/store.js';
 import type { LiveCounters } from './live-counters.js';

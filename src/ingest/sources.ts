@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { glob } from 'tinyglobby';
-import { UserError } from '../model.js';
 
 export interface SourceFile {
   path: string; // as shown to the user, and as stored

@@ -156,7 +156,7 @@ export class Store implements RowSink {
   }
 
   get cellFilter(): RowFilter | null {
-    return this.run?.filter ?? null;
+    return this.run?.cells.filter ?? null;
   }
 
   close(): void {
@@ -181,7 +181,7 @@ export class Store implements RowSink {
   /** Count what this run stores into cells for `filter` too (see analyses/cells.ts storedCells). */
   trackCells(filter: RowFilter): RunCells {
     const generation = this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
-    this.run = { filter, cells: new Cells(filter), fromGeneration: generation, bumps: 0, exact: true };
+    this.run = { cells: new Cells(filter), fromGeneration: generation, bumps: 0, exact: true };
     return this.run;
   }
 
