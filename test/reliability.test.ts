@@ -371,10 +371,10 @@ describe('4. kill -9 and SIGINT during ingest --db', () => {
       else assert.equal(killed.code, 0, `trial ${t}: the run finished before the kill, but not cleanly: ${describeExit(killed)}`);
       let before = 0;
       if (existsSync(db)) {
-        // Look at a copy (with its -wal and -shm), so that the re-run below meets the store exactly
+        // Look at a copy (with its -wal and -shm, or -journal), so that the re-run below meets the store exactly
         // as the kill left it and does the recovery itself.
         const copy = join(root, `kill-${t}-copy.db`);
-        for (const ext of ['', '-wal', '-shm']) if (existsSync(db + ext)) copyFileSync(db + ext, copy + ext);
+        for (const ext of ['', '-wal', '-shm', '-journal']) if (existsSync(db + ext)) copyFileSync(db + ext, copy + ext);
         assert.equal(integrity(copy), 'ok', `trial ${t}: integrity_check after a kill at ${delay} ms`);
         // Killed before the schema was made: an empty store, which the re-run must take as it is.
         if (hasSchema(copy)) {
