@@ -100,7 +100,7 @@ describe('analyze --format json: the §5 shape and numbers', () => {
     for (const k of SUMMARY_KEYS) assert.ok(k in r.summary, `missing summary.${k}`);
     for (const x of r.summary.by_provider) assert.deepEqual(Object.keys(x).sort(), ['errors', 'provider']);
     for (const x of r.summary.by_type) assert.deepEqual(Object.keys(x).sort(), ['error_type', 'errors']);
-    for (const x of r.rate_limit_spikes) assert.deepEqual(Object.keys(x).sort(), ['count', 'hour', 'provider']);
+    for (const x of r.rate_limit_spikes) assert.deepEqual(Object.keys(x).sort(), ['count', 'hour', 'provider', 'quota', 'spike', 'throttled']);
     for (const x of r.auth_failures) assert.deepEqual(Object.keys(x).sort(), ['count', 'message', 'provider']);
     for (const x of r.network_errors) assert.deepEqual(Object.keys(x).sort(), ['avg_retries', 'provider', 'total']);
     for (const x of r.recovery) assert.deepEqual(Object.keys(x).sort(), ['failed', 'provider', 'recovered', 'success_rate']);
@@ -128,10 +128,10 @@ describe('analyze --format json: the §5 shape and numbers', () => {
   });
   test('rate_limit_spikes: per UTC hour, most first, ties by provider then hour', () => {
     assert.deepEqual(r.rate_limit_spikes, [
-      { provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4 },
-      { provider: 'gemini', hour: '2026-11-20T15:00:00Z', count: 1 },
-      { provider: 'openai', hour: '2026-11-20T13:00:00Z', count: 1 },
-      { provider: 'openai', hour: '2026-11-20T14:00:00Z', count: 1 },
+      { provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4, throttled: 4, quota: 0, spike: false },
+      { provider: 'gemini', hour: '2026-11-20T15:00:00Z', count: 1, throttled: 1, quota: 0, spike: false },
+      { provider: 'openai', hour: '2026-11-20T13:00:00Z', count: 1, throttled: 1, quota: 0, spike: false },
+      { provider: 'openai', hour: '2026-11-20T14:00:00Z', count: 1, throttled: 1, quota: 0, spike: false },
     ]);
   });
   test('auth_failures: by redacted message, most first', () => {
@@ -185,7 +185,7 @@ describe('output formats', () => {
       const next = out.slice(i + header.length).split('\n')[1];
       assert.match(next, /^\|(\s*:?-{3,}:?\s*\|)+$/, `separator under ${header}`);
     }
-    assert.match(out, /^\| gemini \| 2026-11-20T14:00:00Z \| 4 \|$/m);
+    assert.match(out, /^\| gemini \| 2026-11-20T14:00:00Z \| 4 \| 4 \| 0 \|  \|$/m);
     assert.ok(!ESCAPE.test(out));
   });
   test('analyze --format table (default) shows the findings, no escape codes on a pipe', () => {
@@ -275,8 +275,8 @@ describe('--since / --until / --now', () => {
     const r = analyzeJson([data, '--since', '2026-11-20T14:00:00Z', '--until', '2026-11-20T15:00:00Z']);
     assert.deepEqual([r.summary.records, r.summary.errors, r.summary.from, r.summary.to], [5, 5, at('14:00:00.000'), at('14:59:59.999')]);
     assert.deepEqual(r.rate_limit_spikes, [
-      { provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4 },
-      { provider: 'openai', hour: '2026-11-20T14:00:00Z', count: 1 },
+      { provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4, throttled: 4, quota: 0, spike: false },
+      { provider: 'openai', hour: '2026-11-20T14:00:00Z', count: 1, throttled: 1, quota: 0, spike: false },
     ]);
     assert.deepEqual(r.recovery, [{ provider: 'gemini', recovered: 2, failed: 1, success_rate: 0.6667 }]);
     assert.deepEqual(r.auth_failures, []);
@@ -327,7 +327,7 @@ describe('--provider and --top', () => {
     assert.deepEqual(r.summary.by_provider, [{ provider: 'zai', errors: 1 }]);
   });
   test('--top N limits rate_limit_spikes overall', () => {
-    assert.deepEqual(analyzeJson([data, '--top', '1']).rate_limit_spikes, [{ provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4 }]);
+    assert.deepEqual(analyzeJson([data, '--top', '1']).rate_limit_spikes, [{ provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4, throttled: 4, quota: 0, spike: false }]);
     assert.deepEqual(analyzeJson([data, '--top', '2']).rate_limit_spikes.map((x) => `${x.provider} ${x.hour}`), [
       'gemini 2026-11-20T14:00:00Z',
       'gemini 2026-11-20T15:00:00Z',

@@ -131,7 +131,7 @@ describe('config errors name the key and its line', () => {
     ['enabled as yes', 'alerts:\n  auth_failures:\n    enabled: yes\n', 'alerts.auth_failures.enabled: expected true or false (vtcode-errors.yaml:3)'],
     ['min_events on another alert', 'alerts:\n  auth_failures:\n    min_events: 3\n', 'alerts.auth_failures.min_events: unknown key (expected one of: enabled, threshold, window, for, severity) (vtcode-errors.yaml:3)'],
     ['fractional min_events', 'alerts:\n  low_recovery_rate:\n    min_events: 2.5\n', 'alerts.low_recovery_rate.min_events: expected a whole number >= 0 (vtcode-errors.yaml:3)'],
-    ['unknown top-level key', 'metrics: {}\nalert: {}\n', 'alert: unknown key (expected one of: metrics, providers, evaluation_interval, scrape_interval, alerts, grafana, serve) (vtcode-errors.yaml:2)'],
+    ['unknown top-level key', 'metrics: {}\nalert: {}\n', 'alert: unknown key (expected one of: metrics, providers, evaluation_interval, scrape_interval, alerts, grafana, serve, analyze) (vtcode-errors.yaml:2)'],
     ['unknown alert', 'alerts:\n  high_error_rates: {}\n', 'alerts.high_error_rates: unknown key (expected one of: high_error_rate, rate_limit_exceeded, provider_unavailable, auth_failures, low_recovery_rate, fallback_storm, circuit_breaker_rejecting, overrides, labels, runbook_base_url) (vtcode-errors.yaml:2)'],
     ['unknown field of an alert', 'alerts:\n  high_error_rate:\n    treshold: 1\n', 'alerts.high_error_rate.treshold: unknown key (expected one of: enabled, threshold, window, for, severity) (vtcode-errors.yaml:3)'],
     ['alert entry not a mapping', 'alerts:\n  high_error_rate: 0.1\n', 'alerts.high_error_rate: expected a mapping (key: value) (vtcode-errors.yaml:2)'],
@@ -169,7 +169,7 @@ describe('config errors name the key and its line', () => {
     assert.deepEqual(msg.split('\n'), [
       'alerts.high_error_rate.window: expected a Prometheus duration above zero such as 1m, 90s or 1h30m (vtcode-errors.yaml:3)',
       'alerts.high_error_rate.threshold: expected a number >= 0 (vtcode-errors.yaml:4)',
-      'bogus: unknown key (expected one of: metrics, providers, evaluation_interval, scrape_interval, alerts, grafana, serve) (vtcode-errors.yaml:5)',
+      'bogus: unknown key (expected one of: metrics, providers, evaluation_interval, scrape_interval, alerts, grafana, serve, analyze) (vtcode-errors.yaml:5)',
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Every analysis of DESIGN.md §5 is a sum over rows grouped by (provider, event, error_type, outcome,
-// and the message of auth errors), plus, for the rate-limit spikes, a count of rate-limit errors per
+// the subtype of the error types whose action items depend on it, and the message of auth errors), plus, for the rate-limit spikes, a count of rate-limit errors per
 // provider and UTC hour (cells whose `hour` is set: counted besides, not instead). Those "cells" are
 // what both ways of running the analyses produce: a one-shot `analyze` adds rows to them as it reads
 // (no row is stored), and a kept store answers them with one query. The report is made from cells alone.
@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Row } from '../model.js';
 
 // What a cell means; a cached cell of another version is not used.
-const CELLS_VERSION = 2;
+const CELLS_VERSION = 3;
 
 export interface RowFilter {
   since: string | null; // inclusive, ISO
@@ -20,6 +20,7 @@ export interface Cell {
   hour: string | null; // YYYY-MM-DDTHH:00:00Z: a spike counter of rate-limit errors (n only)
   event: string;
   error_type: string | null;
+  subtype: string | null; // rate-limit, auth and network errors only (SUBTYPED)
   outcome: string | null;
   message: string | null; // auth errors only
   n: number;
@@ -29,13 +30,18 @@ export interface Cell {
   max_ts: string;
 }
 
-export type CellRow = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'outcome' | 'error_message' | 'retry_count'>;
+export type CellRow = Pick<Row, 'timestamp' | 'provider' | 'event' | 'error_type' | 'error_subtype' | 'outcome' | 'error_message' | 'retry_count'>;
+
+/** The error types whose subtypes the action items tell apart (quota vs throttling, key vs permission, timeout vs path). */
+export const SUBTYPED = ['rate_limit', 'auth_error', 'network_error'];
 
 const isAuthError = (event: string, type: string | null) => event === 'error' && type === 'auth_error';
 const isRateLimit = (event: string, type: string | null) => event === 'error' && type === 'rate_limit';
+const subtypeOf = (event: string, type: string | null, subtype: string | null) =>
+  event === 'error' && type !== null && SUBTYPED.includes(type) ? subtype : null;
 
-const spike = (provider: string, hour: string, n: number, ts: string): Cell => ({
-  provider, hour, event: 'error', error_type: 'rate_limit', outcome: null, message: null, n, retry_sum: 0, retry_n: 0, min_ts: ts, max_ts: ts,
+const spike = (provider: string, hour: string, subtype: string | null, n: number, ts: string): Cell => ({
+  provider, hour, event: 'error', error_type: 'rate_limit', subtype, outcome: null, message: null, n, retry_sum: 0, retry_n: 0, min_ts: ts, max_ts: ts,
 });
 
 type Tree = Map<string | null, Tree | Cell>;
@@ -47,7 +53,7 @@ function branch(tree: Tree, part: string | null): Tree {
 }
 
 export class Cells {
-  // provider -> event -> error_type -> outcome -> hour -> message -> cell: a lookup per part is cheaper
+  // provider -> event -> error_type -> subtype -> outcome -> hour -> message -> cell: a lookup per part is cheaper
   // than building one key string for every row (the parts are mostly the same few strings).
   private readonly tree: Tree = new Map();
   private readonly list: Cell[] = [];
@@ -66,25 +72,26 @@ export class Cells {
       if (!f.providers.includes(row.provider)) return;
     }
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
+    const subtype = subtypeOf(row.event, row.error_type, row.error_subtype);
     const retries = row.retry_count;
-    this.tally(row.provider, null, row.event, row.error_type, row.outcome, message, 1, retries ?? 0, retries !== null ? 1 : 0, ts, ts);
-    if (isRateLimit(row.event, row.error_type)) this.tally(row.provider, ts.slice(0, 13) + ':00:00Z', 'error', 'rate_limit', null, null, 1, 0, 0, ts, ts);
+    this.tally(row.provider, null, row.event, row.error_type, subtype, row.outcome, message, 1, retries ?? 0, retries !== null ? 1 : 0, ts, ts);
+    if (isRateLimit(row.event, row.error_type)) this.tally(row.provider, ts.slice(0, 13) + ':00:00Z', 'error', 'rate_limit', subtype, null, null, 1, 0, 0, ts, ts);
   }
 
   /** Add a cell counted elsewhere (already filtered). */
   merge(c: Cell): void {
-    this.tally(c.provider, c.hour, c.event, c.error_type, c.outcome, c.message, c.n, c.retry_sum, c.retry_n, c.min_ts, c.max_ts);
+    this.tally(c.provider, c.hour, c.event, c.error_type, c.subtype, c.outcome, c.message, c.n, c.retry_sum, c.retry_n, c.min_ts, c.max_ts);
   }
 
   // One row or cell into its cell; no object is made unless the cell is new (this runs for every row).
   private tally(
-    provider: string, hour: string | null, event: string, type: string | null, outcome: string | null, message: string | null,
-    n: number, retrySum: number, retryN: number, minTs: string, maxTs: string,
+    provider: string, hour: string | null, event: string, type: string | null, subtype: string | null, outcome: string | null,
+    message: string | null, n: number, retrySum: number, retryN: number, minTs: string, maxTs: string,
   ): void {
-    const leaves = branch(branch(branch(branch(branch(this.tree, provider), event), type), outcome), hour) as Map<string | null, Cell>;
+    const leaves = branch(branch(branch(branch(branch(branch(this.tree, provider), event), type), subtype), outcome), hour) as Map<string | null, Cell>;
     const c = leaves.get(message);
     if (c === undefined) {
-      const cell = { provider, hour, event, error_type: type, outcome, message, n, retry_sum: retrySum, retry_n: retryN, min_ts: minTs, max_ts: maxTs };
+      const cell = { provider, hour, event, error_type: type, subtype, outcome, message, n, retry_sum: retrySum, retry_n: retryN, min_ts: minTs, max_ts: maxTs };
       leaves.set(message, cell);
       this.list.push(cell);
       return;
@@ -143,21 +150,22 @@ function countCells(db: Database.Database, filter: RowFilter): Cell[] {
   if (filter.since) conds.push('timestamp >= ?'), params.push(filter.since);
   if (filter.until) conds.push('timestamp < ?'), params.push(filter.until);
   if (filter.providers.length) conds.push(`provider IN (${filter.providers.map(() => '?').join(',')})`), params.push(...filter.providers);
+  const subtyped = `CASE WHEN event = 'error' AND error_type IN (${SUBTYPED.map((t) => `'${t}'`).join(', ')}) THEN error_subtype END`;
   const where = (extra?: string) => (conds.length || extra ? `WHERE ${[...conds, ...(extra ? [extra] : [])].join(' AND ')}` : '');
   const sums = db
     .prepare(
-      `SELECT provider, NULL AS hour, event, error_type, outcome,
+      `SELECT provider, NULL AS hour, event, error_type, ${subtyped} AS subtype, outcome,
          CASE WHEN event = 'error' AND error_type = 'auth_error' THEN error_message END AS message,
          count(*) AS n, coalesce(sum(retry_count), 0) AS retry_sum, count(retry_count) AS retry_n,
          min(timestamp) AS min_ts, max(timestamp) AS max_ts
-       FROM error_logs ${where()} GROUP BY 1, 3, 4, 5, 6`,
+       FROM error_logs ${where()} GROUP BY 1, 3, 4, 5, 6, 7`,
     )
     .all(...params) as Cell[];
   const spikes = db
     .prepare(
-      `SELECT provider, substr(timestamp, 1, 13) || ':00:00Z' AS hour, count(*) AS n, min(timestamp) AS ts
-       FROM error_logs ${where("event = 'error' AND error_type = 'rate_limit'")} GROUP BY 1, 2`,
+      `SELECT provider, substr(timestamp, 1, 13) || ':00:00Z' AS hour, error_subtype AS subtype, count(*) AS n, min(timestamp) AS ts
+       FROM error_logs ${where("event = 'error' AND error_type = 'rate_limit'")} GROUP BY 1, 2, 3`,
     )
-    .all(...params) as Array<{ provider: string; hour: string; n: number; ts: string }>;
-  return [...sums, ...spikes.map((r) => spike(r.provider, r.hour, r.n, r.ts))];
+    .all(...params) as Array<{ provider: string; hour: string; subtype: string | null; n: number; ts: string }>;
+  return [...sums, ...spikes.map((r) => spike(r.provider, r.hour, r.subtype, r.n, r.ts))];
 }

@@ -2,14 +2,16 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Cells, storedCells, type RowFilter } from '../analyses/cells.js';
-import { ANALYSES, buildReport, type IngestCounts, type Report } from '../analyses/report.js';
+import { ANALYSES, buildReport, SPIKE_FACTOR, type IngestCounts, type Report, type ReportOptions } from '../analyses/report.js';
+import { loadConfig } from '../config/load.js';
+import { effectiveSpec } from '../config/types.js';
 import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import { renderJson, renderSections, type Section } from '../render/index.js';
 import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
-import { addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
+import { addConfigOption, addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
 import { nothingRead, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -28,6 +30,7 @@ export function registerAnalyze(program: Command): void {
     .description('ingest logs (into --db, or a temporary database) and print the pattern analyses')
     .argument('[paths...]', 'files, directories, glob patterns, or - for stdin');
   addOutputOptions(cmd);
+  addConfigOption(cmd);
   addTimeOptions(cmd);
   addInputOptions(cmd);
   addFilterOptions(cmd)
@@ -35,6 +38,7 @@ export function registerAnalyze(program: Command): void {
     .option('--strict', 'exit 2 at the first malformed record')
     .action(async (given: string[], opts: AnalyzeOptions) => {
       const filter = rowFilter(opts);
+      const judged = reportOptions(opts);
       // With --db and no paths: the store as it is, as `check --db` does.
       const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
       if (storeOnly && !existsSync(opts.db!)) throw new UserError(`analyze: no paths given and --db ${opts.db} does not exist`);
@@ -47,7 +51,7 @@ export function registerAnalyze(program: Command): void {
         if (ingest.interrupted) return;
         const cells = memory.finish();
         if (!opts.quiet) warnUnknownProviders(filter, () => [...ingest.read.providers, ...cells.seen]);
-        process.stdout.write(renderReport(buildReport(cells.values(), ingest, opts.top), opts));
+        process.stdout.write(renderReport(buildReport(cells.values(), ingest, judged), opts));
         return;
       }
       const store = Store.open(opts.db, true);
@@ -62,13 +66,23 @@ export function registerAnalyze(program: Command): void {
           counts = ingest;
         }
         if (!opts.quiet) warnUnknownProviders(filter, () => store.db.prepare('SELECT DISTINCT provider FROM error_logs').pluck().all() as string[]);
-        const report = buildReport(storedCells(store.db, filter, run), counts, opts.top);
+        const report = buildReport(storedCells(store.db, filter, run), counts, judged);
         process.stdout.write(renderReport(report, opts));
       } finally {
         store.close();
       }
     });
   withExample(cmd, 'vtcode-errors analyze logs/ --since 24h --provider gemini', 'vtcode-errors analyze --vtcode', 'vtcode-errors analyze app.jsonl.gz --format json > report.json');
+}
+
+/** The config's measures of a finding (spike_min, the low_recovery_rate threshold per provider). */
+function reportOptions(opts: AnalyzeOptions): ReportOptions {
+  const config = loadConfig(opts.config);
+  return {
+    top: opts.top,
+    spikeMin: config.analyze.spike_min,
+    recoveryThreshold: (provider) => effectiveSpec(config, 'low_recovery_rate', provider).threshold,
+  };
 }
 
 export function addFilterOptions(cmd: Command): Command {
@@ -120,7 +134,7 @@ const TITLES: Record<(typeof ANALYSES)[number], string> = {
 };
 
 const COLUMNS: Record<(typeof ANALYSES)[number], string[]> = {
-  rate_limit_spikes: ['provider', 'hour', 'count'],
+  rate_limit_spikes: ['provider', 'hour', 'count', 'throttled', 'quota', 'spike'],
   auth_failures: ['provider', 'message', 'count'],
   network_errors: ['provider', 'avg_retries', 'total'],
   recovery: ['provider', 'recovered', 'failed', 'success_rate'],
@@ -137,6 +151,12 @@ export function reportSections(report: Report, withSummary: boolean): Section[] 
     notes: report.actions[key],
     empty: 'no findings',
   }));
+  // A spike flag reads as a word, with the rule that set it.
+  const rule = report.spike_rule;
+  analyses[0].rows = report.rate_limit_spikes.map((r) => ({ ...r, spike: r.spike ? 'yes' : '' }));
+  if (report.rate_limit_spikes.length > 0) {
+    analyses[0].notes = [`spike: at least ${rule.min_events} in the hour and ${rule.factor}× the provider's median hour (analyze.spike_min)`, ...(analyses[0].notes ?? [])];
+  }
   if (!withSummary) return analyses;
   const summary: Section = {
     key: 'summary',

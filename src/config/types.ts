@@ -32,6 +32,8 @@ export interface Config {
   labels: Record<string, string>;
   runbook_base_url: string | null;
   grafana: { url: string | null; folder: string };
+  /** `analyze`: an hour of rate-limit errors is flagged a spike only from spike_min errors on. */
+  analyze: { spike_min: number };
   /** The exporter (`serve`): providers past the first max_providers are counted as `other`. */
   serve: { max_providers: number };
   /** Where the config came from (a path), or null for the built-in defaults. */
@@ -58,7 +60,15 @@ export function defaultConfig(): Config {
     labels: {},
     runbook_base_url: null,
     grafana: { url: null, folder: 'LLM errors' },
+    analyze: { spike_min: 10 },
     serve: { max_providers: 50 },
     source: null,
   };
+}
+
+/** An alert's settings for one provider: its entry under `alerts:` with that provider's override on top. */
+export function effectiveSpec(config: Config, key: AlertKey, provider: string): AlertSpec {
+  const base = config.alerts[key];
+  const o = Object.prototype.hasOwnProperty.call(config.overrides, provider) ? config.overrides[provider][key] : undefined;
+  return { ...base, ...(o ?? {}) };
 }

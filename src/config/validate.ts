@@ -83,7 +83,7 @@ export function validateDocument(doc: Document, lc: LineCounter, source: string 
   const w = new Walker(doc, lc);
   const config = defaultConfig();
   config.source = source;
-  const top = ['metrics', 'providers', 'evaluation_interval', 'scrape_interval', 'alerts', 'grafana', 'serve'];
+  const top = ['metrics', 'providers', 'evaluation_interval', 'scrape_interval', 'alerts', 'grafana', 'serve', 'analyze'];
   for (const [key, keyNode, value] of w.entries('', doc.contents as MaybeNode, top)) {
     if (key === 'metrics') readMetrics(w, config, value, keyNode);
     else if (key === 'providers') {
@@ -96,6 +96,7 @@ export function validateDocument(doc: Document, lc: LineCounter, source: string 
       const d = readDuration(w, key, value, keyNode, false);
       if (d !== undefined) config.scrape_interval = d;
     } else if (key === 'serve') readServe(w, config, value, keyNode);
+    else if (key === 'analyze') readAnalyze(w, config, value, keyNode);
     else if (key === 'alerts') readAlerts(w, config, value, keyNode);
     else if (key === 'grafana') readGrafana(w, config, value, keyNode);
   }
@@ -272,6 +273,14 @@ function readServe(w: Walker, config: Config, node: MaybeNode, keyNode: Node): v
     const v = w.scalar(value);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 10_000) w.fail('serve.max_providers', value, 'expected a whole number from 1 to 10000', k);
     else config.serve.max_providers = v;
+  }
+}
+
+function readAnalyze(w: Walker, config: Config, node: MaybeNode, keyNode: Node): void {
+  for (const [, k, value] of w.entries('analyze', node, ['spike_min'], keyNode)) {
+    const v = w.scalar(value);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) w.fail('analyze.spike_min', value, 'expected a whole number >= 1', k);
+    else config.analyze.spike_min = v;
   }
 }
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
-import { type AlertKey, type AlertSpec, type Config } from '../config/types.js';
+import { effectiveSpec, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
 import { parseSelector, promqlString, type Matcher } from '../config/selector.js';
 import { UserError } from '../model.js';
 import { seriesDef } from '../alerts/series.js';
@@ -55,13 +55,6 @@ export const ALERTS: readonly AlertDef[] = [
 
 export function alertDef(key: AlertKey): AlertDef {
   return ALERTS.find((a) => a.key === key)!;
-}
-
-/** An alert's settings for one provider: its entry under `alerts:` with that provider's override on top. */
-export function effectiveSpec(config: Config, key: AlertKey, provider: string): AlertSpec {
-  const base = config.alerts[key];
-  const o = Object.prototype.hasOwnProperty.call(config.overrides, provider) ? config.overrides[provider][key] : undefined;
-  return { ...base, ...(o ?? {}) };
 }
 
 /** Whether `provider` has its own rule (an override entry) for the alert. */

@@ -30,7 +30,8 @@ import { parseDurationSeconds } from '../config/duration.js';
 import { formatMatchers, parseSelector, promqlString as quote } from '../config/selector.js';
 import { ALERT_KEYS, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
 import { UserError } from '../model.js';
-import { alertDef, byCodePoint, effectiveSpec, isOverridden, quoteRegex } from './alerts.js';
+import { effectiveSpec } from '../config/types.js';
+import { alertDef, byCodePoint, isOverridden, quoteRegex } from './alerts.js';
 import { fill, type TemplateValue } from './template.js';
 import { dashboardUid } from './uid.js';
 

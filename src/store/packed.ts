@@ -63,7 +63,7 @@ export function cellRowAt(p: PackedRows, i: number): CellRow {
   const v = (c: Column) => valueAt(p, i, c);
   return {
     timestamp: v('timestamp') as string, provider: v('provider') as string, event: v('event') as Row['event'],
-    error_type: v('error_type') as Row['error_type'], outcome: v('outcome') as string | null,
+    error_type: v('error_type') as Row['error_type'], error_subtype: v('error_subtype') as string | null, outcome: v('outcome') as string | null,
     error_message: v('error_message') as string | null, retry_count: v('retry_count') as number | null,
   };
 }
