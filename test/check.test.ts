@@ -766,7 +766,7 @@ describe('check: drift', () => {
   test('diff excerpt: context, removed and added lines, a unified hunk header', () => {
     const a = ['a', 'b', 'c', 'X', 'e', 'f'].join('\n');
     const e = ['a', 'b', 'c', 'd', 'e', 'f'].join('\n');
-    assert.deepEqual(diffExcerpt(a, e, 'f.yml'), { line: 4, lines: ['--- f.yml', '+++ generated from the config', '@@ -2,5 +2,5 @@', ' b', ' c', '-X', '+d', ' e', ' f'] });
+    assert.deepEqual(diffExcerpt(a, e, 'f.yml'), { line: 4, lines: ['--- f.yml', '+++ generated from the config', '@@ -2,5 +2,5 @@', ' b', ' c', '-X', '+d', ' e', ' f', '\\ No newline at end of file'] });
   });
 });
 

@@ -1,8 +1,9 @@
 // Drift (issue 7): regenerate the rules and dashboards from the config and compare them with the files
-// deployed. Each file is `ok`, `stale` (with the first differing lines, as a small unified-diff excerpt)
-// or `missing`. Formats are detected from the files' content, as the user generated them.
+// deployed. Each file is `ok`, `stale` (with a unified diff of the hunks that changed) or `missing`.
+// Formats are detected from the files' content, as the user generated them.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { structuredPatch } from 'diff';
 import { parse as parseYaml } from 'yaml';
 import type { Config } from '../config/types.js';
 import { dashboardFiles } from '../generate/provisioning.js';
@@ -18,7 +19,7 @@ export interface DriftEntry {
   status: DriftStatus;
   /** The first line (1-based) where the file differs from what the config generates; null unless stale. */
   line: number | null;
-  /** The first differing lines as a unified-diff excerpt (`-` on disk, `+` generated); [] unless stale. */
+  /** The changed hunks as a unified diff (`-` on disk, `+` generated), capped; [] unless stale. */
   diff: string[];
   /** What to do about it. */
   note: string;
@@ -64,36 +65,24 @@ export function compareText(file: string, kind: DriftEntry['kind'], actual: stri
 }
 
 /**
- * The first difference between `actual` (on disk) and `expected` (generated) as a unified-diff hunk:
- * up to `context` lines before it, then at most `max` removed and `max` added lines.
+ * How `actual` (on disk) differs from `expected` (generated), as `diff -u` shows it: every hunk that
+ * changed, `context` unchanged lines around each, at most `max` lines of hunks (a wholly different file
+ * says how many more there are). `line` is the first line on disk that differs.
  */
-export function diffExcerpt(actual: string, expected: string, file: string, context = 2, max = 6): { line: number; lines: string[] } {
-  const a = actual.split('\n');
-  const e = expected.split('\n');
-  let i = 0;
-  while (i < a.length && i < e.length && a[i] === e[i]) i++;
-  // Lines both share at the end, so that an edit in the middle shows only what changed.
-  let s = 0;
-  while (s < a.length - i && s < e.length - i && a[a.length - 1 - s] === e[e.length - 1 - s]) s++;
-  const removed = a.slice(i, a.length - s);
-  const added = e.slice(i, e.length - s);
-  const before = a.slice(Math.max(0, i - context), i);
-  const shownRemoved = removed.slice(0, max);
-  const shownAdded = added.slice(0, max);
-  const after = removed.length <= max && added.length <= max ? a.slice(a.length - s, a.length - s + context) : [];
-  const from = i - before.length + 1;
-  const lines = [
-    `--- ${file}`,
-    '+++ generated from the config',
-    `@@ -${from},${before.length + shownRemoved.length + after.length} +${from},${before.length + shownAdded.length + after.length} @@`,
-    ...before.map((l) => ` ${l}`),
-    ...shownRemoved.map((l) => `-${l}`),
-    ...(removed.length > max ? [`  ... ${removed.length - max} more lines on disk`] : []),
-    ...shownAdded.map((l) => `+${l}`),
-    ...(added.length > max ? [`  ... ${added.length - max} more lines generated`] : []),
-    ...after.map((l) => ` ${l}`),
-  ];
-  return { line: Math.min(i + 1, Math.max(a.length, 1)), lines };
+export function diffExcerpt(actual: string, expected: string, file: string, context = 2, max = 60): { line: number; lines: string[] } {
+  const { hunks } = structuredPatch(file, 'generated from the config', actual, expected, undefined, undefined, { context });
+  const body = hunks.flatMap((h) => [
+    // As diff -u and jsdiff's own formatPatch: an empty side names the line before it.
+    `@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} +${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`,
+    ...h.lines,
+  ]);
+  const first = hunks[0];
+  const lead = first ? first.lines.findIndex((l) => l[0] === '-' || l[0] === '+') : 0;
+  const line = first ? first.oldStart + Math.max(lead, 0) : 1;
+  return {
+    line: Math.min(Math.max(line, 1), Math.max(actual.split('\n').length, 1)),
+    lines: [`--- ${file}`, '+++ generated from the config', ...body.slice(0, max), ...(body.length > max ? [`  ... ${body.length - max} more lines of diff`] : [])],
+  };
 }
 
 /** The options of `check` that shaped the expected files, as given, to repeat in the fix-it command. */

@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import { renderJson, renderSections, type Section } from '../render/index.js';
 import type { BacktestResult, PairResult } from './backtest.js';
 import type { DriftEntry } from './drift.js';
+import { FORMAT, plural, VALUE } from './format.js';
 
 export type CheckFormat = 'table' | 'json' | 'markdown' | 'github';
 export const CHECK_FORMATS: readonly CheckFormat[] = ['table', 'json', 'markdown', 'github'];
@@ -66,7 +67,8 @@ export const failsCheck = (severity: string, failOn: FailOn): boolean => rank(se
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function condition(p: Pick<PairResult, 'kind' | 'compare' | 'threshold' | 'window' | 'for' | 'min_events'>): string {
-  const what = p.kind === 'rate' ? `> ${p.threshold}/s over ${p.window}` : p.kind === 'ratio' ? `< ${p.threshold} over ${p.window}, with at least ${p.min_events ?? 0} outcomes` : `> ${p.threshold} in ${p.window}`;
+  const t = VALUE[p.kind](p.threshold);
+  const what = p.kind === 'rate' ? `> ${t} over ${p.window}` : p.kind === 'ratio' ? `< ${t} over ${p.window}, with at least ${plural(p.min_events ?? 0, 'outcome')}` : `> ${t} in ${p.window}`;
   return `${what}, for ${p.for}`;
 }
 
@@ -121,39 +123,57 @@ export function buildReport(
   };
 }
 
-/** A value as people read it: errors/s, a count, or a percentage. */
-export function formatValue(kind: ReportAlert['kind'], v: number | null): string {
-  if (v === null) return '';
-  const round = (x: number, d: number) => String(Number(x.toFixed(d)));
-  if (kind === 'rate') return `${round(v, 4)}/s`;
-  if (kind === 'ratio') return `${round(v * 100, 2)}%`;
-  return round(v, 4);
-}
-
 const fired = (r: CheckReport) => r.alerts.filter((a) => a.fired);
 const drifted = (r: CheckReport) => r.drift.filter((d) => d.status !== 'ok');
 const episodesOf = (r: CheckReport, a: ReportAlert) => r.episodes.filter((e) => e.alert === a.alert && e.provider === a.provider);
+const alertOf = (r: CheckReport, e: ReportEpisode) => r.alerts.find((a) => a.alert === e.alert && a.provider === e.provider)!;
+const span = (e: ReportEpisode) => `${e.start} to ${e.end ?? 'the end of the range (still firing)'}`;
+
+/** The value closest to firing over some episodes of one pair: the largest, or for a ratio the lowest. */
+function worstOf(a: ReportAlert, eps: ReportEpisode[]): { label: 'peak' | 'lowest'; value: string } {
+  return a.kind === 'ratio'
+    ? { label: 'lowest', value: FORMAT.ratio(Math.min(...eps.map((e) => e.low))) }
+    : { label: 'peak', value: VALUE[a.kind](Math.max(...eps.map((e) => e.peak))) };
+}
+const peakCell = (w: ReturnType<typeof worstOf>) => (w.label === 'lowest' ? `${w.value} (lowest)` : w.value);
+
+export const FIRED_COLUMNS = ['alert', 'provider', 'severity', 'episodes', 'first start', 'last end', 'peak', 'condition'] as const;
+
+/** One row per alert and provider that fired, its episodes grouped: table and markdown both print these. */
+export function firedRows(r: CheckReport): Array<Record<(typeof FIRED_COLUMNS)[number], string>> {
+  return fired(r).map((a) => {
+    const eps = episodesOf(r, a);
+    return {
+      alert: a.alert,
+      provider: a.provider,
+      severity: a.severity,
+      episodes: FORMAT.count(eps.length),
+      'first start': eps[0].start,
+      'last end': FORMAT.end(eps[eps.length - 1].end),
+      peak: peakCell(worstOf(a, eps)),
+      condition: a.condition,
+    };
+  });
+}
 
 /** One sentence on one fired alert and provider. */
 export function firedSentence(r: CheckReport, a: ReportAlert): string {
   const eps = episodesOf(r, a);
-  const peak = a.kind === 'ratio' ? Math.min(...eps.map((e) => e.low)) : Math.max(...eps.map((e) => e.peak));
-  const span = (e: ReportEpisode) => `${e.start} to ${e.end ?? 'the end of the range (still firing)'}`;
-  const when = eps.length === 1 ? `once, ${span(eps[0])}` : `${eps.length} times, first ${span(eps[0])}, last ${span(eps[eps.length - 1])}`;
-  return `${a.alert} would have fired for ${a.provider} ${when}; ${a.kind === 'ratio' ? 'lowest' : 'peak'} ${formatValue(a.kind, peak)} (${a.severity}: ${a.condition}${a.overridden ? ', provider override' : ''})`;
+  const w = worstOf(a, eps);
+  const when = eps.length === 1 ? `once, ${span(eps[0])}` : `${plural(eps.length, 'time')}, first ${span(eps[0])}, last ${span(eps[eps.length - 1])}`;
+  return `${a.alert} would have fired for ${a.provider} ${when}; ${w.label} ${w.value} (${a.severity}: ${a.condition}${a.overridden ? ', provider override' : ''})`;
 }
 
 /** The verdict line. */
 export function verdict(r: CheckReport): string {
   const f = fired(r);
   const d = drifted(r);
-  const pairs = r.alerts.length;
   const parts: string[] = [];
   const below = f.filter((a) => !failsCheck(a.severity, r.fail_on)).length;
   if (r.events === 0) parts.push(NO_EVENTS);
-  else if (f.length) parts.push(`${f.length} alert×provider pair${f.length === 1 ? '' : 's'} would have fired (${r.episodes.length} episode${r.episodes.length === 1 ? '' : 's'})${below ? `, ${below} of them below --fail-on ${r.fail_on}` : ''}`);
-  else parts.push(`no alert would have fired (${pairs} alert×provider pair${pairs === 1 ? '' : 's'}, ${r.range.evaluations} evaluations each)`);
-  if (r.drift.length) parts.push(d.length ? `${d.length} generated file${d.length === 1 ? '' : 's'} drifted` : `${r.drift.length} generated file${r.drift.length === 1 ? '' : 's'} current`);
+  else if (f.length) parts.push(`${plural(f.length, 'alert×provider pair')} would have fired (${plural(r.episodes.length, 'episode')})${below ? `, ${FORMAT.count(below)} of them below --fail-on ${r.fail_on}` : ''}`);
+  else parts.push(`no alert would have fired (${plural(r.alerts.length, 'alert×provider pair')}, ${FORMAT.count(r.range.evaluations)} evaluations each)`);
+  if (r.drift.length) parts.push(d.length ? `${plural(d.length, 'generated file')} drifted` : `${plural(r.drift.length, 'generated file')} current`);
   return `${r.status === 'fail' ? 'FAIL' : r.events === 0 ? 'EMPTY' : 'PASS'}: ${parts.join('; ')}`;
 }
 
@@ -166,18 +186,10 @@ function sections(r: CheckReport): Section[] {
       key: 'backtest',
       title: 'Backtest',
       columns: ['from', 'to', 'evaluation_interval', 'evaluations', 'providers', 'alerts'],
-      rows: [{ ...r.range, providers: r.providers.length, alerts: new Set(r.alerts.map((a) => a.alert)).size }],
+      rows: [{ ...r.range, evaluations: FORMAT.count(r.range.evaluations), providers: FORMAT.count(r.providers.length), alerts: FORMAT.count(new Set(r.alerts.map((a) => a.alert)).size) }],
     },
-    {
-      key: 'episodes',
-      title: 'Alerts that would have fired',
-      columns: ['alert', 'provider', 'severity', 'start', 'end', 'peak', 'condition'],
-      rows: r.episodes.map((e) => {
-        const a = r.alerts.find((x) => x.alert === e.alert && x.provider === e.provider)!;
-        return { ...e, end: e.end ?? '(still firing)', peak: a.kind === 'ratio' ? `${formatValue(a.kind, e.low)} (lowest)` : formatValue(a.kind, e.peak), condition: a.condition };
-      }),
-      empty: 'none',
-    },
+    // Grouped per alert and provider, as markdown: a month of logs can hold thousands of episodes.
+    { key: 'episodes', title: 'Alerts that would have fired', columns: [...FIRED_COLUMNS], rows: firedRows(r), empty: 'none' },
   ];
   if (r.not_backtestable.length) out.push({ key: 'not_backtestable', title: 'Not backtestable', columns: ['alert', 'reason'], rows: r.not_backtestable });
   if (r.drift.length) out.push({ key: 'drift', title: 'Generated files', columns: ['file', 'status', 'line'], rows: r.drift });
@@ -205,20 +217,15 @@ export function renderMarkdownReport(r: CheckReport): string {
   out.push(
     r.range.from === null
       ? '_No evaluations: the logs hold no events in the range._'
-      : `Backtest from ${r.range.from} to ${r.range.to}, every ${r.range.evaluation_interval} (${r.range.evaluations} evaluations), ${r.providers.length} provider${r.providers.length === 1 ? '' : 's'}: ${r.providers.map((p) => `\`${p.replace(/`/g, "'")}\``).join(', ')}.`,
+      : `Backtest from ${r.range.from} to ${r.range.to}, every ${r.range.evaluation_interval} (${plural(r.range.evaluations, 'evaluation')}), ${plural(r.providers.length, 'provider')}: ${r.providers.map((p) => `\`${p.replace(/`/g, "'")}\``).join(', ')}.`,
     '',
   );
-  const f = fired(r);
-  if (f.length) {
-    out.push('### Alerts that would have fired', '', '| alert | provider | severity | episodes | first start | last end | peak | condition |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const a of f) {
-      const eps = episodesOf(r, a);
-      const peak = a.kind === 'ratio' ? `${formatValue(a.kind, Math.min(...eps.map((e) => e.low)))} (lowest)` : formatValue(a.kind, Math.max(...eps.map((e) => e.peak)));
-      const lastEnd = eps[eps.length - 1].end ?? 'still firing';
-      out.push(`| ${[a.alert, a.provider, a.severity, eps.length, eps[0].start, lastEnd, peak, a.condition].map(mdCell).join(' | ')} |`);
-    }
+  const rows = firedRows(r);
+  if (rows.length) {
+    out.push('### Alerts that would have fired', '', `| ${FIRED_COLUMNS.join(' | ')} |`, `|${FIRED_COLUMNS.map(() => ' --- ').join('|')}|`);
+    for (const row of rows) out.push(`| ${FIRED_COLUMNS.map((c) => mdCell(row[c])).join(' | ')} |`);
     out.push('', '<details><summary>Every episode</summary>', '', '| alert | provider | start | end | peak |', '| --- | --- | --- | --- | --- |');
-    for (const e of r.episodes) out.push(`| ${[e.alert, e.provider, e.start, e.end ?? 'still firing', e.peak].map(mdCell).join(' | ')} |`);
+    for (const e of r.episodes) out.push(`| ${[e.alert, e.provider, e.start, FORMAT.end(e.end), peakCell(worstOf(alertOf(r, e), [e]))].map(mdCell).join(' | ')} |`);
     out.push('', '</details>', '');
   }
   if (r.drift.length) {
@@ -287,7 +294,10 @@ export function renderJunit(r: CheckReport): string {
     // Fired, but below --fail-on: told, not failed.
     if (!failsCheck(a.severity, r.fail_on)) return `${head}>\n      <system-out>${xmlText(firedSentence(r, a))}</system-out>\n    </testcase>`;
     const body = episodesOf(r, a)
-      .map((e) => `${e.start} to ${e.end ?? 'end of range (still firing)'}: peak ${e.peak}${a.kind === 'ratio' ? `, lowest ${e.low}` : ''}`)
+      .map((e) => {
+        const w = worstOf(a, [e]);
+        return `${span(e)}: ${w.label} ${w.value}`;
+      })
       .join('\n');
     return `${head}>\n      <failure${attrs({ message: firedSentence(r, a), type: a.severity })}>${xmlText(body)}</failure>\n    </testcase>`;
   });

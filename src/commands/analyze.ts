@@ -8,7 +8,7 @@ import { effectiveSpec } from '../config/types.js';
 import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
-import { renderJson, renderSections, type Section } from '../render/index.js';
+import { jsonPieces, renderSections, type Section } from '../render/index.js';
 import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
 import { addConfigOption, addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
@@ -51,7 +51,7 @@ export function registerAnalyze(program: Command): void {
         if (ingest.interrupted) return;
         const cells = memory.finish();
         if (!opts.quiet) warnUnknownProviders(filter, () => [...ingest.read.providers, ...cells.seen]);
-        process.stdout.write(renderReport(buildReport(cells.values(), ingest, judged), opts));
+        writeReport(buildReport(cells.values(), ingest, judged), opts);
         return;
       }
       const store = Store.open(opts.db, true);
@@ -66,8 +66,7 @@ export function registerAnalyze(program: Command): void {
           counts = ingest;
         }
         if (!opts.quiet) warnUnknownProviders(filter, () => store.db.prepare('SELECT DISTINCT provider FROM error_logs').pluck().all() as string[]);
-        const report = buildReport(storedCells(store.db, filter, run), counts, judged);
-        process.stdout.write(renderReport(report, opts));
+        writeReport(buildReport(storedCells(store.db, filter, run), counts, judged), opts);
       } finally {
         store.close();
       }
@@ -121,9 +120,10 @@ export function rowFilter(opts: { since?: string; until?: string; now?: string; 
   };
 }
 
-function renderReport(report: Report, opts: AnalyzeOptions): string {
-  if (opts.format === 'json') return renderJson(report);
-  return renderSections(opts.format, reportSections(report, opts.format !== 'csv'), useColor(opts));
+// (stdout writes are synchronous on Linux, for files, pipes and terminals: pieces do not pile up.)
+function writeReport(report: Report, opts: AnalyzeOptions): void {
+  if (opts.format !== 'json') process.stdout.write(renderSections(opts.format, reportSections(report, opts.format !== 'csv'), useColor(opts)));
+  else for (const piece of jsonPieces(report)) process.stdout.write(piece);
 }
 
 const TITLES: Record<(typeof ANALYSES)[number], string> = {

@@ -14,3 +14,4 @@ export function renderSections(format: Exclude<OutputFormat, 'json'>, sections: 
 }
 
 export const renderJson = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+export { jsonPieces } from './json.js';

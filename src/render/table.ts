@@ -12,13 +12,14 @@ export const terminalWidth = (stream: NodeJS.WriteStream = process.stdout): numb
   stream.isTTY && stream.columns > 0 ? stream.columns : null;
 
 /**
- * Column widths (padding included) that fit `width`: the widest columns are narrowed to a common cap,
- * found by bisection, and their text wraps; columns narrower than the cap keep their width. Null when
- * even MIN_COLUMN each is too wide (the rows are then shown one by one, as psql's expanded display).
+ * Column widths (padding included) that fit `width`: only columns of text (a cell with a space) are
+ * narrowed, to a common cap found by bisection, and wrap; a column of names, numbers or times keeps its
+ * width, as a value cut in two misreads. Null when that cannot fit (the rows are then shown one by
+ * one, as psql's expanded display).
  */
-export function fitColumns(natural: number[], width: number): number[] | null {
+export function fitColumns(natural: number[], width: number, wraps: boolean[] = natural.map(() => true)): number[] | null {
   const room = width - (natural.length + 1);
-  const total = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0);
+  const total = (cap: number) => natural.reduce((sum, w, i) => sum + (wraps[i] ? Math.min(w, cap) : w), 0);
   if (total(Infinity) <= room) return natural;
   if (total(MIN_COLUMN) > room) return null;
   let lo = MIN_COLUMN;
@@ -28,7 +29,7 @@ export function fitColumns(natural: number[], width: number): number[] | null {
     if (total(mid) <= room) lo = mid;
     else hi = mid - 1;
   }
-  return natural.map((w) => Math.min(w, lo));
+  return natural.map((w, i) => (wraps[i] ? Math.min(w, lo) : w));
 }
 
 /** Text wrapped at `width` on spaces, the continuation lines indented; unchanged when width is null. */
@@ -60,25 +61,28 @@ export function renderTable(sections: Section[], color: boolean, width: number |
     const cells = s.rows.map((r) => s.columns.map((col) => cellText((r as Record<string, unknown>)[col])));
     // Piped: a message wraps at 72 columns, the rest at its natural width. On a terminal: all fits it.
     const natural = s.columns.map((h, i) => Math.max(visibleWidth(h), ...cells.map((row) => visibleWidth(row[i]))) + PADDING);
-    const colWidths = width === null ? s.columns.map((col, i) => (col === 'message' ? Math.min(72, natural[i]) : natural[i])) : fitColumns(natural, width);
-    if (colWidths === null) {
-      out.push(expanded(s.columns, cells, width!, c));
-      continue;
-    }
-    const table = new Table({
-      head: s.columns.map((h) => c.cyan(h)),
-      style: { head: [], border: [] },
-      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, // no rule between rows
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      colWidths,
-    });
-    for (const row of cells) table.push(row);
-    out.push(table.toString());
+    const wraps = s.columns.map((_, i) => cells.some((row) => row[i].includes(' ')));
+    const colWidths = width === null ? s.columns.map((col, i) => (col === 'message' ? Math.min(72, natural[i]) : natural[i])) : fitColumns(natural, width, wraps);
+    if (colWidths === null) out.push(expanded(s.columns, cells, width!, c));
+    else out.push(grid(s.columns, cells, colWidths, c));
     if (s.notes?.length) out.push(...s.notes.map((n) => c.yellow(wrapText(`  → ${n}`, width, '    '))));
     out.push('');
   }
   return out.join('\n');
+}
+
+/** The rows as one table with a header, no rule between rows. */
+function grid(columns: string[], cells: string[][], colWidths: number[], c: InstanceType<typeof Chalk>): string {
+  const table = new Table({
+    head: columns.map((h) => c.cyan(h)),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    colWidths,
+  });
+  for (const row of cells) table.push(row);
+  return table.toString();
 }
 
 /** Too many columns for the terminal: each row as a table of column and value. */
