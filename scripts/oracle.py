@@ -19,6 +19,10 @@ Choices made where DESIGN.md is silent are marked "CHOICE:" below.  The main one
   result never depends on the machine's time zone.
 - HTTP status: from status_code, status, http_status (top level, then `fields`), else the first
   `http NNN` in a message field (a trajectory's `last_error` is its message), never from a body.
+- provider codes (issue 13): the providers' own billing, throttling and error codes extend the
+  marker lists (the same tables as src/classify/markers.ts); with no status, a provider's client-error
+  code is a client_error (rule 4b); an error inside a 200 stream whose body is cut short or is not
+  JSON (nor SSE `data:` events of JSON) is a parse_error (rule 5), not a server_error (rule 7).
 - rule 0: the innermost status is searched in the body first, then in each message field; an
   error object's status is its `code` or `status` when an integer (or 3-digit string) in
   100..599; a string holds JSON when it parses whole, or from its first "{" to its last "}";
@@ -142,6 +146,68 @@ NETWORK_MARKERS = [
     "broken pipe", "econnrefused", "econnreset", "enotfound", "eai_again", "etimedout", "fetch failed",
     "headers timeout", "und_err", "dns", "tls", "ssl", "certificate", "timed out", "timeout",
 ]
+
+# Provider codes (issue 13, beyond DESIGN.md's lists): the same tables as src/classify/markers.ts.
+# Numeric codes count only as the value of the provider's own code field (Z.AI `"code": "1113"` or
+# `"type": "1113"`; MiniMax `"status_code": 1008`, or a `... (1008)` message suffix), never bare.
+ZAI_CODE_KEYS = ("code", "type")
+MINIMAX_CODE_KEYS = ("status_code",)
+PROVIDER_CODES = {  # meaning -> (Z.AI codes, MiniMax codes)
+    "throttled": ([1302, 1303, 1304, 1305, 1308, 1310, 1312, 1313], [1002, 1039, 1041, 2045, 2056]),
+    "quota": ([1113, 1309], [1008]),
+    "key": ([], [1004, 2049]),
+    "permission": ([1220, 1311], []),
+    "server": ([], [1000, 1001, 1024, 1033]),
+    "context": ([1261], []),
+    "content": ([1301], [1026, 1027]),
+    "model": ([1211, 1222], []),
+    "invalid": ([1210, 1213, 1214, 1215], [1042, 2013]),
+}
+
+
+def code_patterns(*meanings: str) -> list[str]:
+    out = []
+    for m in meanings:
+        zai, mm = PROVIDER_CODES[m]
+        for keys, codes, suffix in ((ZAI_CODE_KEYS, zai, False), (MINIMAX_CODE_KEYS, mm, True)):
+            if not codes:
+                continue
+            alt = "|".join(str(c) for c in codes)
+            out.append(r"""["'](?:%s)\\*["']\s*:\s*\\*["']?(?:%s)(?![\d.])""" % ("|".join(keys), alt))
+            if suffix:
+                out.append(r"""[a-z)] \((?:%s)\)(?![^"'\\\s])""" % alt)
+    return out
+
+
+def marker_re(strings: list[str], patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join([re.escape(x) for x in strings] + patterns))
+
+
+PROVIDER_RATE_RE = marker_re([
+    "exceeded your current requests list", "rate increased too quickly", "capacity_exceeded", "并发数过高", "频率过高",
+    "arrearage", "account is in good standing", "余额不足", "欠费",
+], code_patterns("throttled", "quota"))
+PROVIDER_AUTH_RE = marker_re([
+    "invalid api-key", "invalidapikey", "invalid subscription key", "invalid api token", "accessdenied", "access denied",
+    "unrecognizedclientexception", "expiredtokenexception", "security token included in the request is",
+    "invalidsignatureexception",
+], code_patterns("key", "permission"))
+PROVIDER_SERVER_RE = marker_re([
+    "serviceunavailable", "internalserverexception", "modelnotreadyexception", "modeltimeoutexception",
+    "modelerrorexception", "modelstreamerrorexception", "unavailable_error", "loading model", "internalerror",
+    "enginedeaderror",
+], code_patterns("server"))
+# Rule 4b: with no status, a provider's own client-error code or name.
+PROVIDER_CLIENT_RE = marker_re([
+    "validationexception", "resourcenotfoundexception", "datainspectionfailed", "data_inspection_failed",
+    "invalidparameter", "modelnotfound",
+    "deploymentnotfound", "responsibleaipolicyviolation", "content_filter", "context_length_exceeded", "model_not_found",
+    "maximum context length", "prompt is too long", "exceed_context_size_error", "new_sensitive",
+], [r"""finish_reason\\*["']\s*:\s*\\*["']sensitive"""] + code_patterns("context", "content", "model", "invalid"))
+PROVIDER_NETWORK = ["endpointconnectionerror", "could not connect to the endpoint url"]
+PROVIDER_PARSE_RE = marker_re([
+    "error reading a body from connection", "in json at position", "unterminated string",
+], [r"line \d+ column \d+"])
 
 ERROR_TYPES = {"rate_limit", "auth_error", "network_error", "parse_error", "server_error", "client_error", "unknown"}
 # CHOICE: explicit error_type aliases.  The value is ANSI-stripped, CamelCase is split
@@ -639,7 +705,34 @@ def is_validation_list(v: Any, depth: int = 0) -> bool:
     return any(is_validation_list(x, depth + 1) for x in v.values() if isinstance(x, (dict, list, str)))
 
 
-def classify(status: int | None, text: str, inner_sources: list[Any]) -> str:
+def json_body(body: str) -> bool:
+    """Whether a body is the JSON it claims to be: one JSON document, or an SSE stream whose every `data:`
+    payload ([DONE] and empty ones aside) is one.  Bodies over 1 MiB are not parsed and count as JSON."""
+    def parses(x: str) -> bool:
+        try:
+            loads(x)
+            return True
+        except (ValueError, RecursionError):
+            return False
+    if len(body) > 1024 * 1024 or parses(body):
+        return True
+    events = False
+    for raw in body.split("\n"):
+        line = raw.strip(" \t\r\n")
+        if not line.startswith("data:"):
+            continue
+        events = True
+        payload = line[5:].strip(" \t\r\n")
+        if payload not in ("", "[DONE]") and not parses(payload):
+            return False
+    return events
+
+
+def classify(status: int | None, text: str, inner_sources: list[Any], body: str | None = None) -> str:
+    # CHOICE: 0 and other numbers that are no HTTP status (some clients log 0 for a transport failure)
+    # count as no status, not as an error inside a 200 stream.
+    if status is not None and not 100 <= status <= 999:
+        status = None
     # Rule 0: unwrap.
     inner = None
     for src in inner_sources:
@@ -656,26 +749,30 @@ def classify(status: int | None, text: str, inner_sources: list[Any]) -> str:
     low = text.lower().replace("no credits were charged", " ").replace("not charged", " ")
     has = lambda ms: any(m in low for m in ms)  # noqa: E731
     # 1
-    if st == 429 or has(RATE_MARKERS) or has(QUOTA_MARKERS):
+    if st == 429 or has(RATE_MARKERS) or has(QUOTA_MARKERS) or PROVIDER_RATE_RE.search(low):
         return "rate_limit"
     # 2
     if st in (401, 403):
         return "auth_error"
-    if (st is None or 400 <= st <= 499) and has(AUTH_MARKERS):
+    if (st is None or 400 <= st <= 499) and (has(AUTH_MARKERS) or PROVIDER_AUTH_RE.search(low)):
         return "auth_error"
     # 3
     if st is not None and st >= 500:
         return "server_error"
-    if st is None and (has(SERVER_MARKERS) or SERVER_HTTP_RE.search(low)):
+    if st is None and (has(SERVER_MARKERS) or SERVER_HTTP_RE.search(low) or PROVIDER_SERVER_RE.search(low)):
         return "server_error"
-    # 4
+    # 4, and 4b (no status: a provider's client-error code)
     if st is not None and 400 <= st <= 499:
         return "client_error"
-    # 5 (no status)
-    if has(PARSE_MARKERS):
+    if PROVIDER_CLIENT_RE.search(low):
+        return "client_error"
+    # 5 (no status); also a body inside a 200 stream that is cut short or not JSON
+    if has(PARSE_MARKERS) or PROVIDER_PARSE_RE.search(low):
+        return "parse_error"
+    if in_200 and body is not None and not json_body(body):
         return "parse_error"
     # 6
-    if has(NETWORK_MARKERS):
+    if has(NETWORK_MARKERS) or has(PROVIDER_NETWORK):
         return "network_error"
     # 7
     return "server_error" if in_200 else "unknown"
@@ -854,7 +951,7 @@ def interpret(rec: dict, ctx: dict) -> tuple[str, Any]:
         if body is not None:
             inner_sources.append(body)
         inner_sources.extend(msgs)
-        et = classify(status, text, inner_sources)
+        et = classify(status, text, inner_sources, body if isinstance(body, str) else None)
 
     # retry count
     rc = lookup(rec, "retry_count")

@@ -64,3 +64,33 @@ export function bodyMessage(body: string): string | null {
   }
   return typeof message === 'string' ? text(message) : null;
 }
+
+/** JSON's own whitespace only (what JSON.parse skips), so that scripts/oracle.py trims alike. */
+const jsonTrim = (s: string): string => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+
+function parses(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a body is the JSON it claims to be: one JSON document, or a server-sent-event stream whose
+ * every `data:` payload (`[DONE]` and empty ones aside) is one. An empty body, one cut short and an HTML
+ * page are not. A body over BODY_PARSE_LIMIT is not parsed and counts as JSON.
+ */
+export function isJsonBody(body: string): boolean {
+  if (body.length > BODY_PARSE_LIMIT || parses(body)) return true;
+  let events = false;
+  for (const raw of body.split('\n')) {
+    const line = jsonTrim(raw);
+    if (!line.startsWith('data:')) continue;
+    events = true;
+    const payload = jsonTrim(line.slice(5));
+    if (payload !== '' && payload !== '[DONE]' && !parses(payload)) return false;
+  }
+  return events;
+}

@@ -1,5 +1,6 @@
 // Classification of one provider error (DESIGN.md §3): pure, table-driven, first rule that matches wins.
 import { ERROR_TYPES, type ErrorType } from '../model.js';
+import { isJsonBody } from './body.js';
 import { RE } from './markers.js';
 
 export interface ClassifyInput {
@@ -138,11 +139,14 @@ export function normaliseErrorType(value: string): ErrorType | null {
 }
 
 function rateLimitSubtype(text: string): string {
+  if (RE.throttleWindow.test(text)) return 'throttled';
   return RE.quotaSubtype.test(text) ? 'quota_exhausted' : 'throttled';
 }
 
 function authSubtype(status: number | null, text: string): string | null {
-  if (status === 403 || RE.authPermission.test(text)) return 'permission_denied';
+  if (status === 403) return 'permission_denied';
+  if (RE.authBadKey.test(text)) return 'invalid_api_key';
+  if (RE.authPermission.test(text)) return 'permission_denied';
   if (status === 401 || RE.authKey.test(text)) return 'invalid_api_key';
   return null;
 }
@@ -205,18 +209,29 @@ const result = (errorType: ErrorType, subtype: string | null): Classification =>
   retryable: retryableOf(errorType, subtype),
 });
 
-/** Rules 1 to 7 of DESIGN.md §3 on the innermost status and the lower-cased text. */
-function byRules(status: number | null, text: string): Classification {
+/**
+ * Rules 1 to 7 of DESIGN.md §3 on the innermost status and the lower-cased text, in this order, first match
+ * wins. `badBody`: the error arrived inside a 200 stream and its body is cut short or not JSON.
+ */
+function byRules(status: number | null, text: string, badBody: boolean): Classification {
   // A status below 400 (an error inside a 200 stream) counts as no status for rules 1 to 6.
   const s = status !== null && status >= 400 ? status : null;
+  // 1. 429, or a rate-limit / quota marker whatever the status
   if (s === 429 || RE.rateOrQuota.test(text)) return result('rate_limit', rateLimitSubtype(text));
+  // 2. 401/403, or an auth marker with no status or another 4xx
   if (s === 401 || s === 403 || ((s === null || s < 500) && RE.auth.test(text))) {
     return result('auth_error', authSubtype(s, text));
   }
+  // 3. >= 500, or a server marker with no status
   if (s !== null ? s >= 500 : RE.server.test(text)) return result('server_error', serverSubtype(s, text));
-  if (s !== null) return result('client_error', clientSubtype(s, text));
-  if (RE.parse.test(text)) return result('parse_error', null);
+  // 4. any other 4xx; 4b. with no status, a provider's own client-error code or name
+  if (s !== null || RE.client.test(text)) return result('client_error', clientSubtype(s, text));
+  // 5. a parse marker, or a 200 body cut short or not the JSON it claims to be (before rule 6: a
+  //    transport error while decoding a body is a parse error, and rule 7 is for well-formed bodies)
+  if (RE.parse.test(text) || badBody) return result('parse_error', null);
+  // 6. a transport marker
   if (RE.network.test(text)) return result('network_error', networkSubtype(text));
+  // 7. an error inside a 200 stream, else nothing to go on
   if (status !== null) return result('server_error', 'stream_error');
   return result('unknown', null);
 }
@@ -236,5 +251,6 @@ export function classify(input: ClassifyInput): Classification {
     return result(explicit, subtypeOf(explicit, status !== null && status >= 400 ? status : null, text));
   }
   if (status === 422 && VALIDATION_LIST.test(text)) return result('client_error', 'invalid_request');
-  return byRules(status, text);
+  const badBody = status !== null && status < 400 && input.body !== null && !isJsonBody(input.body);
+  return byRules(status, text, badBody);
 }

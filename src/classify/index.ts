@@ -8,5 +8,5 @@ export {
   type Classification,
   type ClassifyInput,
 } from './classify.js';
-export { bodyMessage, BODY_PARSE_LIMIT } from './body.js';
+export { bodyMessage, isJsonBody, BODY_PARSE_LIMIT } from './body.js';
 export { redact, REDACTED } from './redact.js';
