@@ -124,7 +124,8 @@ function countIn(times: ArrayLike<number>, since: number | null, until: number |
   return (until === null ? times.length : firstAtOrAfter(until)) - (since === null ? 0 : firstAtOrAfter(since));
 }
 
-export function backtest(input: BacktestInput, config: Config, range: BacktestRange): BacktestResult {
+/** `onPair(n, of)`: told before the n-th alert and provider of `of` is evaluated (for a progress line). */
+export function backtest(input: BacktestInput, config: Config, range: BacktestRange, onPair?: (n: number, of: number) => void): BacktestResult {
   const intervalMs = msOf(config.evaluation_interval, 'evaluation_interval');
   if (!(intervalMs > 0)) throw new UserError(`evaluation_interval: must be longer than 0 (got ${config.evaluation_interval})`);
   const wanted = range.providers?.length ? new Set(range.providers) : null;
@@ -163,7 +164,8 @@ export function backtest(input: BacktestInput, config: Config, range: BacktestRa
   }
   const evaluations = first === null || last === null ? 0 : (last - first) / intervalMs + 1;
 
-  const pairs: PairResult[] = plan.map(({ provider, alert, windowMs, forMs }) => {
+  const pairs: PairResult[] = plan.map(({ provider, alert, windowMs, forMs }, i) => {
+    onPair?.(i + 1, plan.length);
     const series = input.series[alert.key]?.get(provider) ?? { times: [] };
     const { episodes, worst } =
       first === null || last === null

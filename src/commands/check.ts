@@ -12,7 +12,7 @@ import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
 import { Store } from '../store/store.js';
 import { addConfigOption, addTimeOptions, timeRange, useColor, withExample } from './common.js';
-import { runIngest } from './ingest-run.js';
+import { ingestProgress, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
 interface CheckOptions extends InputOptions {
@@ -66,20 +66,26 @@ export function registerCheck(program: Command): void {
       const paths = storeOnly ? [] : await inputPaths('check', given, opts);
 
       const store = Store.open(opts.db ?? null, true);
+      // One line for the whole run: reading the logs, then the backtest.
+      const progress = ingestProgress(store, opts);
       let report: CheckReport;
       let inputError = false;
       let events = 0;
       try {
         let ingest: CheckReport['ingest'] = null;
         if (!storeOnly) {
-          const r = await runIngest(paths, store, opts);
+          const r = await runIngest(paths, store, opts, progress);
           if (r.interrupted) return;
           inputError = r.problems.length > 0;
           ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
           if (r.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${r.skipped} malformed record${r.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
         }
         const providers = opts.provider.map(providerId);
-        const result = backtest(inputFromDb(store.db), config, { since: range.since, until: range.until, providers });
+        progress.note('backtest: reading the events');
+        const input = inputFromDb(store.db);
+        progress.done(); // (so that the next stage shows at once)
+        const result = backtest(input, config, { since: range.since, until: range.until, providers }, (n, of) => progress.note(`backtest: alert ${n} of ${of}`));
+        progress.done();
         events = eventsIn(store.db, range.since, range.until, providers);
         const drift: DriftEntry[] = [];
         const given = { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath };
@@ -87,6 +93,7 @@ export function registerCheck(program: Command): void {
         if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath, given }));
         report = buildReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
       } finally {
+        progress.done();
         store.close();
       }
 

@@ -1,17 +1,18 @@
 // Running an ingest from a command: progress on a terminal, SIGINT finishing the current batch, and
 // problems reported as one line each.
 import { ingestPaths, type IngestResult } from '../ingest/ingest.js';
-import { progressLine } from '../render/progress.js';
+import { progressLine, type Progress } from '../render/progress.js';
 import type { RowSink } from '../store/store.js';
 
-export async function runIngest(paths: string[], store: RowSink, opts: { strict?: boolean; quiet?: boolean }): Promise<IngestResult> {
+/** `progress`: a line the command goes on using after the ingest (check's backtest); else one of its own. */
+export async function runIngest(paths: string[], store: RowSink, opts: { strict?: boolean; quiet?: boolean }, progress?: Progress): Promise<IngestResult> {
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130); // a second Ctrl-C: leave now (the store is consistent at any moment)
     stop = true;
   };
   process.on('SIGINT', onSigint);
-  const progress = progressLine(process.stderr.isTTY === true && !opts.quiet);
+  progress ??= ingestProgress(store, opts);
   try {
     const result = await ingestPaths(paths, store, {
       strict: opts.strict,
@@ -36,6 +37,11 @@ export async function runIngest(paths: string[], store: RowSink, opts: { strict?
     progress.done();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** The progress line of a command that ingests: rows "read" when nothing is kept, else "stored". */
+export function ingestProgress(store: RowSink, opts: { quiet?: boolean }): Progress {
+  return progressLine(process.stderr.isTTY === true && !opts.quiet, store.temporary ? 'read' : 'stored');
 }
 
 /**

@@ -5,7 +5,7 @@ import { MAX_SAMPLES, type Row } from '../model.js';
 import { emptyPacked, pushRow, type PackedRows, type SerializedRows } from '../store/packed.js';
 import { Framer, type FrameSink } from './framer.js';
 import { readValue, type RecordSink } from './shapes.js';
-import { parseTextLine } from './textlog.js';
+import { parseTextLine, startsTextLine } from './textlog.js';
 
 export interface ChunkJob {
   file: string;
@@ -13,6 +13,8 @@ export interface ChunkJob {
   atStart: boolean; // the chunk starts the file (a BOM is dropped)
   bytes: Uint8Array; // whole lines, and on the final chunk perhaps a last line with no line break
   final: boolean; // the end of the file: a value still open is cut short
+  /** Not final: the start of the line after the chunk, or null when no line that can be read follows. */
+  following?: string | null;
   strict: boolean;
   holdBackText: boolean; // a last text line with no line break is left for next time (kept stores)
   cells: RowFilter | null; // count rows without a twin key into cells with this filter
@@ -135,12 +137,20 @@ export function parseChunk(job: ChunkJob): ChunkResult {
   try {
     const lines = readLines(batch, buf, from, lastBreak, job.firstLine, Infinity);
     if (!job.final) {
+      // A text record open at the end is complete unless the next chunk may go on with it.
+      if (job.following == null || startsTextLine(job.following)) batch.framer.endText();
       const openedAt = batch.framer.openedAt;
       if (openedAt === null) return batch.result(lines, buf.length, null);
-      // Read again only the lines before the open value, so that nothing in it is counted twice.
       const before = openedAt - job.firstLine - 1;
+      if (batch.framer.textOpenedAt !== null) {
+        // Nothing of it was read yet: it is read with the next chunk.
+        const byte = Math.max(from, nthLineStart(buf, before));
+        return batch.result(before, byte, { line: openedAt, byte });
+      }
+      // Read again only the lines before the open value, so that nothing in it is counted twice.
       batch = new Batch(job.file, job.strict, job.cells, job.pack);
       readLines(batch, buf, from, lastBreak, job.firstLine, before);
+      batch.framer.endText(); // a text line just before the value: complete
       const byte = nthLineStart(buf, before);
       return batch.result(before, byte, { line: openedAt, byte });
     }
@@ -178,21 +188,30 @@ function finish(batch: Batch, job: ChunkJob, lines: number, buf: Buffer, partial
   const lineNo = job.firstLine + lines + 1;
   const partialBytes = bytes - partialAt;
   const line = lineText(buf, partialAt, bytes);
+  const framer = batch.framer;
+  if (framer.continues(line)) {
+    // The line goes on with the text record before it: into a kept store, all of it is read next time.
+    if (job.holdBackText) {
+      const start = framer.textOpenedAt! - job.firstLine - 1;
+      return batch.result(start, nthLineStart(buf, start), null);
+    }
+  } else framer.endText();
   // A line still being written is read next time, complete: into a kept store, a text line always
   // (cut short, it may still parse), and any line that gives nothing but a skip.
-  if (job.holdBackText && batch.framer.idle && !/^\s*[{[]/.test(line)) return batch.result(lines, bytes - partialBytes, null);
-  const wasIdle = batch.framer.idle;
+  if (job.holdBackText && framer.idle && !/^\s*[{[]/.test(line)) return batch.result(lines, bytes - partialBytes, null);
+  const wasIdle = framer.idle;
   const before = { rows: batch.made, skipped: batch.skippedCount, samples: batch.samples.length };
-  batch.framer.line(line, lineNo);
+  framer.line(line, lineNo);
+  framer.endText(); // the end of the input: a text record is complete
   const onlySkipped = batch.made === before.rows && batch.skippedCount > before.skipped;
-  if (wasIdle && batch.framer.idle && onlySkipped) {
+  if (wasIdle && framer.idle && onlySkipped) {
     const result = batch.result(lines, bytes - partialBytes, null);
     result.tentative = { skipped: batch.skippedCount - before.skipped, samples: batch.samples.slice(before.samples) };
     result.skipped = before.skipped;
     result.samples = batch.samples.slice(0, before.samples);
     return result;
   }
-  batch.framer.end();
+  framer.end();
   return batch.result(lines + 1, bytes, null);
 }
 

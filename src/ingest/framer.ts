@@ -2,9 +2,13 @@
 // (a line that is just `{`) runs until its braces close; a top-level array (a line that is just `[`,
 // or starts with `[{`) is streamed element by element, so that neither is held whole when it is big.
 // Lines that are not JSON may be claimed by a text line format (the `text` hook) before they count as
-// skipped.
+// skipped. A line of VT Code's text debug log goes on over the lines after it that start no line of
+// their own (a message or value holding line breaks): they are handed to the hook joined with "\n".
+import { isTextLine, startsTextLine } from './textlog.js';
 
 export const MAX_DOCUMENT = 64 * 1024 * 1024; // characters of one multi-line value kept for parsing
+export const MAX_TEXT_RECORD = 1024 * 1024; // characters of one text line with its continuation lines
+export const CONTINUATION = 'continuation of the previous line';
 
 export interface FrameSink {
   value(value: unknown, line: number): void;
@@ -34,23 +38,48 @@ interface Pending {
   elementStarted: boolean; // array: a non-blank character of the current element was seen
 }
 
+interface OpenText {
+  line: number; // its first line
+  parts: string[]; // its lines
+  blanks: number; // blank lines at the end of parts: its own only if more of it follows
+  size: number;
+  checked: boolean; // the first line was found to be a line of the format
+}
+
 export class Framer {
   private pending: Pending | null = null;
+  private record: OpenText | null = null; // a text line, until a line that starts no continuation
+  private overflow = false; // after a text record cut at MAX_TEXT_RECORD, until its continuation lines end
 
   constructor(private readonly sink: FrameSink) {}
 
   /** True between values: the byte offset after this line is a safe place to resume from. */
   get idle(): boolean {
-    return this.pending === null;
+    return this.pending === null && this.record === null;
   }
 
-  /** The line the value still open starts on, or null. */
+  /** The line the value or text record still open starts on, or null. */
   get openedAt(): number | null {
-    return this.pending?.openedAt ?? null;
+    return this.pending?.openedAt ?? this.record?.line ?? null;
+  }
+
+  /** The line the text record still open starts on, or null. */
+  get textOpenedAt(): number | null {
+    return this.record?.line ?? null;
+  }
+
+  /** The line would go on with the text record still open. */
+  continues(text: string): boolean {
+    const r = this.record;
+    return r !== null && goesOn(text) && (r.checked || isBlank(text) || isTextLine(r.parts[0]));
   }
 
   line(text: string, lineNo: number): void {
     if (this.pending) return this.continuePending(text, lineNo);
+    if (this.record || this.overflow) {
+      if (goesOn(text)) return this.continueText(text, lineNo);
+      this.endText();
+    }
     let i = 0;
     while (i < text.length && isSpace(text.charCodeAt(i))) i++;
     if (i === text.length) return this.sink.blank();
@@ -64,6 +93,71 @@ export class Framer {
       }
       return this.emit(value, lineNo, true);
     }
+    if (this.sink.text && startsTextLine(text)) {
+      this.record = { line: lineNo, parts: [text], blanks: 0, size: text.length, checked: false };
+      return;
+    }
+    this.notJson(text, lineNo);
+  }
+
+  /** End of input: a value still open is cut short. */
+  end(): void {
+    this.endText();
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    if (p.kind === 'doc') return this.notADocument(p);
+    if (p.elementStarted) this.finishElement(p, true);
+  }
+
+  /** The text record still open is complete: read it. */
+  endText(): void {
+    this.overflow = false;
+    const r = this.record;
+    if (!r) return;
+    this.record = null;
+    const n = r.parts.length - r.blanks;
+    if (n === 1) this.notJson(r.parts[0], r.line);
+    else if (!this.sink.text!(r.parts.slice(0, n).join('\n'), r.line)) {
+      // Not a record even whole (cut short): its first line as on its own, the rest skipped as its
+      // continuation lines.
+      this.notJson(r.parts[0], r.line);
+      for (let i = 1; i < n; i++) this.textPart(r.parts[i], r.line + i);
+    }
+    for (let i = 0; i < r.blanks; i++) this.sink.blank();
+  }
+
+  private continueText(text: string, lineNo: number): void {
+    const r = this.record;
+    if (r === null) return this.textPart(text, lineNo); // overflow
+    const blank = isBlank(text);
+    if (!blank && !r.checked) {
+      // Only a line of the format goes on: after any other line (a line of garbage that starts with a
+      // date), this one is read on its own.
+      if (!isTextLine(r.parts[0])) {
+        this.endText();
+        return this.line(text, lineNo);
+      }
+      r.checked = true;
+    }
+    if (r.size + 1 + text.length > MAX_TEXT_RECORD) {
+      // A text line followed by a great deal of other text: read what it has, skip the rest.
+      this.endText();
+      this.overflow = true;
+      return this.textPart(text, lineNo);
+    }
+    r.parts.push(text);
+    r.size += 1 + text.length;
+    r.blanks = blank ? r.blanks + 1 : 0;
+  }
+
+  private textPart(text: string, lineNo: number): void {
+    if (isBlank(text)) this.sink.blank();
+    else this.sink.skipped(lineNo, CONTINUATION);
+  }
+
+  // A line that is not JSON, nor the start of a text record.
+  private notJson(text: string, lineNo: number): void {
     if (this.sink.text?.(text, lineNo)) return;
     // A JSON scalar on a line of its own is JSON, but not a record.
     if (looksLikeJsonScalar(text)) {
@@ -75,15 +169,6 @@ export class Framer {
       }
     }
     this.sink.skipped(lineNo, 'invalid JSON');
-  }
-
-  /** End of input: a value still open is cut short. */
-  end(): void {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = null;
-    if (p.kind === 'doc') return this.notADocument(p);
-    if (p.elementStarted) this.finishElement(p, true);
   }
 
   // Lines that looked like the start of a document but never made one: each is a line of its own,
@@ -242,6 +327,17 @@ export class Framer {
     if (value === undefined) return this.sink.skipped(p.startLine, atEnd ? 'truncated JSON array' : 'invalid JSON');
     this.emit(value, p.startLine, false);
   }
+}
+
+// Inside a text record, a line goes on with it unless it starts a line of its own: a line of the
+// format, or a JSON Lines record (so that no JSON Lines file is ever read into one).
+function goesOn(text: string): boolean {
+  return !startsTextLine(text) && !(text.charCodeAt(0) === OPEN_BRACE && isJsonObject(text));
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
 }
 
 function isSpace(c: number): boolean {

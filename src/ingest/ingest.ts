@@ -23,7 +23,7 @@ export interface IngestOptions {
   strict?: boolean;
   /** Asked after every batch: true stops the run there (SIGINT). */
   shouldStop?: () => boolean;
-  onProgress?: (p: { files: number; bytes: number; rows: number }) => void;
+  onProgress?: (p: ReadProgress) => void;
   /** Bytes left to read, when the caller knows (a follower reading appends): chooses the workers. */
   unreadBytes?: number;
 }
@@ -52,6 +52,18 @@ export interface ReadCounts {
   providers: Set<string>;
 }
 
+/** How far a run has got (for the progress line). */
+export interface ReadProgress {
+  files: number; // files begun
+  /** Input bytes done, as on disk (a gzip file's compressed bytes): read, or found read already. */
+  bytes: number;
+  /** Of those, the bytes this run did not read (stored by an earlier run, or in a file that failed). */
+  passed: number;
+  rows: number;
+  /** The input's size on disk, when every input is a regular file (not stdin or a pipe). */
+  total: number | null;
+}
+
 class Conflict extends Error {}
 
 export async function ingestPaths(paths: string[], store: RowSink, opts: IngestOptions = {}): Promise<IngestResult> {
@@ -60,23 +72,29 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
     files: 0, rowsAdded: 0, records: 0, ignored: 0, skipped: 0, blank: 0, samples: [], problems, skippedByName, interrupted: false,
     read: { lines: 0, records: 0, ignored: 0, skippedBy: {}, providers: new Set() },
   };
-  const progress = { files: 0, bytes: 0, rows: 0 };
+  // Each file's size on disk, or null for stdin and pipes (no percentage then).
+  const sizes: Array<number | null> = [];
   let total = opts.unreadBytes ?? 0;
   if (opts.unreadBytes === undefined) {
     for (const f of files) {
+      const st = f.stdin ? null : await fsp.stat(f.path).catch(() => null);
+      const size = st?.isFile() ? st.size : null;
+      sizes.push(size);
       // (A gzip file holds several times its size: count it so, to choose workers.)
-      const size = f.stdin ? 0 : ((await fsp.stat(f.path).catch(() => null))?.size ?? 0);
-      total += /\.gz$/i.test(f.path) ? size * 8 : size;
+      total += /\.gz$/i.test(f.path) ? (size ?? 0) * 8 : (size ?? 0);
     }
   }
+  const known = sizes.length === files.length && sizes.every((s) => s !== null);
+  const progress: ReadProgress = { files: 0, bytes: 0, passed: 0, rows: 0, total: known ? sizes.reduce<number>((a, s) => a + s!, 0) : null };
   const parser = parserFor(total, store.packs);
   try {
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     if (opts.shouldStop?.()) {
       result.interrupted = true;
       break;
     }
     progress.files++;
+    const [before, passedBefore] = [progress.bytes, progress.passed];
     let outcome: FileOutcome | null = null;
     try {
       // Another process may be reading the same file into the same store: on a conflict, read on
@@ -87,11 +105,18 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
           break;
         } catch (err) {
           if (!(err instanceof Conflict)) throw err;
+          [progress.bytes, progress.passed] = [before, passedBefore]; // the file's bytes are counted afresh
         }
       }
     } catch (err) {
       if (err instanceof UserError) throw err;
       result.problems.push({ path: file.path, reason: errorText(err) });
+    }
+    // A file ended counts whole, whatever of it was not read (it failed, or was stored already).
+    const size = sizes[i] ?? null;
+    if (size !== null && progress.bytes < before + size && !outcome?.interrupted) {
+      progress.passed += before + size - progress.bytes;
+      progress.bytes = before + size;
     }
     if (!outcome) continue;
     result.files++; // opened and read
@@ -167,7 +192,7 @@ async function ingestFile(
   store: RowSink,
   parser: Parser,
   opts: IngestOptions,
-  progress: { files: number; bytes: number; rows: number },
+  progress: ReadProgress,
   read: ReadCounts,
 ): Promise<FileOutcome> {
   const readBytes = store.packs ? READ_BYTES_WRITING : READ_BYTES;
@@ -189,9 +214,11 @@ async function ingestFile(
   }
   let stream: AsyncIterator<Buffer> | null = null;
   let buffered: Buffer[] = [];
+  const onDisk = { bytes: 0 }; // bytes read from the file as it is on disk (gzip: compressed)
+  const bytesBefore = progress.bytes;
   if (!plain) {
     // Gzip, stdin, FIFOs: read the decoded start from the stream itself, and keep it for what follows.
-    stream = contentBytes(file, 0, readBytes)[Symbol.asyncIterator]();
+    stream = contentBytes(file, 0, readBytes, onDisk)[Symbol.asyncIterator]();
     let have = 0;
     while (have < FINGERPRINT_BYTES) {
       const r = await stream.next();
@@ -206,6 +233,11 @@ async function ingestFile(
   let state: FileState = store.claimFile(file.path, size, start.length, hash, gzipped);
   const outcome: FileOutcome = { fileId: state.id, rowsAdded: 0, interrupted: false, tentative: { ignored: 0, skipped: 0, samples: [] } };
   if (plain && state.consumed >= size) return outcome; // nothing new
+  if (plain) {
+    // Read on from the recorded offset: what comes before it is done, by an earlier run.
+    progress.bytes += state.consumed;
+    progress.passed += state.consumed;
+  }
 
   // Bytes from the file's recorded offset on.
   const source: AsyncIterable<Buffer> = plain ? contentBytes(file, state.consumed, readBytes) : skipBytes(buffered, stream!, state.consumed);
@@ -279,7 +311,9 @@ async function ingestFile(
     for (const p of r.providers) read.providers.add(p);
     outcome.tentative.skipped += r.tentative.skipped;
     outcome.tentative.samples.push(...r.tentative.samples);
-    progress.bytes += r.bytes;
+    // Progress in bytes on disk: a gzip file's compressed bytes read so far (the reading runs a little ahead).
+    if (plain) progress.bytes += r.bytes;
+    else progress.bytes = bytesBefore + onDisk.bytes;
     collect(r.bytes);
     if (r.open) {
       // A multi-line value runs past this chunk: read it again together with the next one, whose
@@ -307,7 +341,7 @@ async function ingestFile(
         queue.push({ overlong: overlongResult(opts.strict === true, file.path, nextLine + 1, c.bytes) });
         nextLine++;
       } else {
-        let j = job(c.bytes, c.lines, c.final);
+        let j = { ...job(c.bytes, c.lines, c.final), following: c.following };
         if (open.carry) {
           j = { ...j, firstLine: open.carry.line, bytes: Buffer.concat([open.carry.bytes, c.bytes]) };
           open.carry = null;

@@ -1,11 +1,14 @@
 // Decoded bytes -> chunks of whole lines, cut at line breaks without decoding them (the decoding is
 // done where the chunk is parsed, chunk.ts). A line longer than MAX_LINE is passed over: reported,
-// never held in memory. The last chunk is marked final and carries a last line with no line break.
+// never held in memory. The last chunk is marked final and carries a last line with no line break;
+// any other carries the start of the line after it (a text record may go on there, framer.ts).
 
 export const MAX_LINE = 16 * 1024 * 1024;
+const FOLLOWING_BYTES = 256;
 
 export type RawChunk =
-  | { kind: 'lines'; bytes: Buffer; lines: number; final: boolean }
+  // following: the start of the next line, or null when none that can be read follows (chunk.ts)
+  | { kind: 'lines'; bytes: Buffer; lines: number; final: boolean; following: string | null }
   | { kind: 'overlong'; bytes: number }; // one line too long to read, passed over
 
 export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<RawChunk> {
@@ -16,7 +19,9 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
   let held: Buffer | null = null; // whole lines, held back one step so that the last can be marked final
   let discarding = false; // inside an overlong line, until its end
   let discarded = 0;
-  const chunk = (bytes: Buffer, final: boolean): RawChunk => ({ kind: 'lines', bytes, lines: countLines(bytes), final });
+  const chunk = (bytes: Buffer, final: boolean, following: string | null = null): RawChunk => ({
+    kind: 'lines', bytes, lines: countLines(bytes), final, following,
+  });
   // A read error (a gzip file cut short) ends the chunks, but what was read before it is handed on first.
   const reading = source[Symbol.asyncIterator]();
   for (;;) {
@@ -53,7 +58,7 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
       }
       continue;
     }
-    if (held) yield chunk(held, false);
+    if (held) yield chunk(held, false, startOf([...carry, data]));
     // The line begun in the last buffer ends in this one: one chunk (one copy of a read buffer is
     // cheaper than a chunk of its own for one line).
     held = carried > 0 ? Buffer.concat([...carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
@@ -69,6 +74,18 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
   }
   const tail = Buffer.concat(carry);
   yield chunk(held ? (tail.length ? Buffer.concat([held, tail]) : held) : tail, true);
+}
+
+/** The start of the line that the pieces begin, decoded: up to its line break, at most FOLLOWING_BYTES. */
+function startOf(pieces: Buffer[]): string {
+  const head: Buffer[] = [];
+  for (let n = 0, i = 0; n < FOLLOWING_BYTES && i < pieces.length; i++) {
+    head.push(pieces[i].subarray(0, FOLLOWING_BYTES - n));
+    n += head[head.length - 1].length;
+  }
+  const bytes = Buffer.concat(head);
+  const nl = bytes.indexOf(10);
+  return bytes.toString('utf8', 0, nl < 0 ? bytes.length : nl);
 }
 
 function countLines(bytes: Buffer): number {

@@ -105,9 +105,10 @@ export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 
 
 /**
  * The decoded content of a file (or stdin) as a stream of Buffers, gunzipped when it is gzip.
- * `from`: a byte offset into a plain (not gzip) file to start at; `readBytes`: the size of a read.
+ * `from`: a byte offset into a plain (not gzip) file to start at; `readBytes`: the size of a read;
+ * `onDisk.bytes` counts the bytes read as they are on disk (compressed, for gzip).
  */
-export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ_BYTES): AsyncGenerator<Buffer> {
+export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ_BYTES, onDisk = { bytes: 0 }): AsyncGenerator<Buffer> {
   // (`start` only past 0: it makes the stream seek, which a FIFO cannot.)
   const raw: Readable = file.stdin
     ? process.stdin
@@ -131,7 +132,10 @@ export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   };
   if (!isGzip(head)) {
-    yield* rest();
+    for await (const b of rest()) {
+      onDisk.bytes += b.length;
+      yield b;
+    }
     return;
   }
   const gunzip = createGunzip({ chunkSize: readBytes });
@@ -146,12 +150,14 @@ export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ
       pending.push(chunk);
       size += chunk.length;
       if (size >= READ_BYTES) {
+        onDisk.bytes = gunzip.bytesWritten; // compressed bytes taken by zlib (the file is read ahead of that)
         yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
         pending = [];
         size = 0;
       }
     }
   } finally {
+    onDisk.bytes = gunzip.bytesWritten;
     if (size > 0) yield Buffer.concat(pending, size);
   }
 }

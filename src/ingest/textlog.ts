@@ -3,7 +3,9 @@
 //
 //   2026-11-20T14:03:11.123456Z  WARN span{a=1}:span2: target::path: message key=value key="quoted" ...
 //
-// One line becomes one JSON-shaped record that shapes.ts `readValue` already understands, so the
+// A message or value holding line breaks (a pretty-printed error body, a backtrace) goes on over the
+// lines after it, which do not start with a timestamp: the framer joins them to it (framer.ts).
+// One such line becomes one JSON-shaped record that shapes.ts `readValue` already understands, so the
 // classification and everything after it are shared with the JSON formats:
 // - `<Provider> HTTP error provider=".." status=429 Too Many Requests body=...`  -> raw provider failure
 //   (`error_message`: the provider's own message, from the body)
@@ -36,8 +38,26 @@ const COLON = 58;
 const OPEN = 123; // {
 const CLOSE = 125; // }
 
-/** Parse one line of a VT Code debug log; null when it is not a line of that format. */
-export function parseTextLine(line: string): TextRecord | null {
+/** The line starts as a line of the format does (its timestamp), so it is no continuation line. */
+export function startsTextLine(line: string): boolean {
+  return PREFIX.test(line) || (line.charCodeAt(0) === 0x1b && PREFIX.test(stripAnsi(line)));
+}
+
+/** The line starts with the head of a line of the format (timestamp, level, spans and target), whatever
+ * follows it: a line whose message or fields go on over the lines after it. */
+export function isTextLine(line: string): boolean {
+  return readStart(line) !== null;
+}
+
+interface Start {
+  line: string; // without ANSI escapes
+  end: number; // without trailing spaces and carriage return
+  timestamp: string;
+  level: string;
+  head: Head;
+}
+
+function readStart(line: string): Start | null {
   if (!PREFIX.test(line)) {
     if (line.charCodeAt(0) !== 0x1b) return null;
     line = stripAnsi(line); // a log written with ANSI colours on
@@ -59,7 +79,15 @@ export function parseTextLine(line: string): TextRecord | null {
   if (!LEVELS.has(level) || j >= end || line.charCodeAt(j) !== SPACE) return null;
 
   const head = parseHead(line, j + 1, end);
-  if (!head) return null;
+  return head ? { line, end, timestamp, level, head } : null;
+}
+
+/** Parse one line of a VT Code debug log (with its continuation lines, joined with "\n"); null when
+ * it is not a line of that format. */
+export function parseTextLine(record: string): TextRecord | null {
+  const start = readStart(record);
+  if (!start) return null;
+  const { line, end, timestamp, level, head } = start;
   const text = line.slice(head.textStart, end);
   const base: TextRecord = { timestamp, level, target: head.target };
   if (head.spans !== null) base.spans = head.spans;
