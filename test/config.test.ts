@@ -155,7 +155,7 @@ describe('config errors name the key and its line', () => {
     ['bad metric prefix', 'metrics:\n  prefix: 9llm\n', 'metrics.prefix: expected a metric name prefix (letters, digits, _ and :, not starting with a digit) (vtcode-errors.yaml:2)'],
     ['selector injection', "metrics:\n  selector: 'env=\"prod\"}) or vector(1) #'\n", 'metrics.selector: expected PromQL label matchers such as env="prod", cluster=~"eu-.*": expected "," between matchers at "}) or vector(1) #" (vtcode-errors.yaml:2)'],
     ['selector on provider', "metrics:\n  selector: 'provider=\"gemini\"'\n", 'metrics.selector: expected PromQL label matchers such as env="prod", cluster=~"eu-.*": label provider is set by the generated queries themselves; select on other labels (job, env, ...) (vtcode-errors.yaml:2)'],
-    ['selector with a bad regex', "metrics:\n  selector: 'env=~\"(prod\"'\n", 'metrics.selector: expected PromQL label matchers such as env="prod", cluster=~"eu-.*": env=~: not a valid regular expression (vtcode-errors.yaml:2)'],
+    ['selector with a bad regex', "metrics:\n  selector: 'env=~\"(prod\"'\n", 'metrics.selector: expected PromQL label matchers such as env="prod", cluster=~"eu-.*": env=~"(prod": not a valid RE2 regular expression (missing closing ): `(prod`) (vtcode-errors.yaml:2)'],
     ['invalid YAML', 'alerts:\n  high_error_rate: { threshold: 1\n', 'invalid YAML: Flow map in block collection must be sufficiently indented and end with a } (vtcode-errors.yaml:3)'],
     ['duplicate key', 'alerts:\n  auth_failures: {}\n  auth_failures: {}\n', 'invalid YAML: Map keys must be unique (vtcode-errors.yaml:3)'],
     ['top level not a mapping', '- a\n- b\n', 'expected a mapping (key: value) (vtcode-errors.yaml:1)'],

@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../model.js';
 import { generateAlertTests, generateAlerts, type RulesFormat } from '../generate/rules-file.js';
+import { formatFinding, windowFindings } from '../generate/lint.js';
 import { addConfigOption, addOutputOptions, withExample } from './common.js';
+import { lintFindings } from './lint.js';
 
 interface GenAlertsOptions {
   config?: string;
@@ -13,6 +15,8 @@ interface GenAlertsOptions {
   tests?: string;
   format: RulesFormat;
   templates?: string;
+  allowShortWindows?: boolean;
+  lint?: boolean;
   quiet?: boolean;
 }
 
@@ -22,7 +26,9 @@ export function registerGenAlerts(program: Command): void {
     .description('write Prometheus alerting rules (a rule file, or a PrometheusRule with --format prometheusrule) from the config')
     .option('--out <file>', 'where to write the rules (- for stdout)', '-')
     .option('--tests <file>', 'also write a `promtool test rules` file proving every rule (needs --out FILE and --format rules)')
-    .option('--templates <dir>', 'use these alert templates (a copy of templates/alerts/) instead of the bundled ones');
+    .option('--templates <dir>', 'use these alert templates (a copy of templates/alerts/) instead of the bundled ones')
+    .option('--allow-short-windows', 'a window shorter than 2 × scrape_interval is a warning, not an error')
+    .option('--lint', 'also print what `vtcode-errors lint` finds, on stderr');
   addOutputOptions(addConfigOption(cmd), ['rules', 'prometheusrule']).action((opts: GenAlertsOptions) => {
     if (opts.tests && (opts.out === '-' || opts.format !== 'rules')) {
       throw new UserError('--tests needs --out FILE and --format rules (the test file names the rule file, and promtool reads only rule files)');
@@ -30,10 +36,15 @@ export function registerGenAlerts(program: Command): void {
     const config = loadConfig(opts.config);
     const templates = opts.templates ? resolve(opts.templates) : undefined;
     const generated = generateAlerts(config, opts.format, templates);
+    // A window that holds fewer than two scrapes gives rules that never see an increase in production.
+    const short = windowFindings(config, generated.rules.map((r) => r.instance));
+    if (short.length > 0 && !opts.allowShortWindows) throw new UserError(`${short.map((f) => formatFinding(f, true)).join('\n')}\n(--allow-short-windows writes the rules anyway)`);
+    if (!opts.quiet) for (const f of short) process.stderr.write(`vtcode-errors: warning: ${formatFinding(f, true)}\n`);
     const tests = opts.tests ? generateAlertTests(config, generated, relative(dirname(resolve(opts.tests)), resolve(opts.out)).split('\\').join('/'), templates) : null;
     if (opts.out === '-') process.stdout.write(generated.text);
     else write(opts.out, generated.text);
     if (opts.tests && tests !== null) write(opts.tests, tests);
+    if (opts.lint) for (const f of lintFindings(opts.config, opts.templates)) if (f.id !== 'short-window') process.stderr.write(`vtcode-errors: lint: ${formatFinding(f)}\n`);
     if (!opts.quiet && opts.out !== '-') {
       process.stderr.write(`vtcode-errors: wrote ${generated.rules.length} rules to ${opts.out}${opts.tests ? ` and their tests to ${opts.tests} (run: promtool test rules ${opts.tests})` : ''}\n`);
     }

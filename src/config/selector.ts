@@ -2,6 +2,8 @@
 // They are parsed and written back in one canonical form, so what reaches a rule or a dashboard is
 // always well-formed PromQL, never text pasted from the config.
 
+import { RE2JS } from 're2js';
+
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export interface Matcher {
@@ -40,7 +42,8 @@ export function parseSelector(text: string): Matcher[] {
     if (RESERVED.has(name)) {
       throw new Error(`label ${name} is set by the generated queries themselves; select on other labels (job, env, ...)`);
     }
-    if ((op === '=~' || op === '!~') && !compiles(value)) throw new Error(`${name}${op}: not a valid regular expression`);
+    const bad = op === '=~' || op === '!~' ? regexProblem(value) : null;
+    if (bad) throw new Error(`${name}${op}${promqlString(value)}: not a valid RE2 regular expression (${bad})`);
     out.push({ name, op, value });
     ws();
     if (i >= s.length) break;
@@ -80,17 +83,30 @@ export function hasLoneSurrogate(value: string): boolean {
   return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
 }
 
-/** An anchored JavaScript RegExp for a Prometheus (RE2) regex, as close as JavaScript allows. */
-export function toJsRegExp(re2: string): RegExp {
-  return new RegExp(`^(?:${re2.replace(/\(\?P</g, '(?<')})$`, 'su');
+/**
+ * A Prometheus label regex as Prometheus compiles it: RE2 syntax (so `(?i)`, `[[:alpha:]]` and `\pL` are
+ * valid and lookarounds or backreferences are not), fully anchored. 2.x wraps the value as `^(?:v)$`,
+ * 3.x as `^(?s:v)$` (`.` also matches a newline); `dotAll` picks the latter. Throws RE2's own reason.
+ */
+export function compileLabelRegex(re2: string, dotAll = false): RE2JS {
+  return RE2JS.compile(`^(?${dotAll ? 's' : ''}:${re2})$`);
 }
 
-function compiles(re2: string): boolean {
+/** Whether a label regex matches `value` on Prometheus 2.x and 3.x alike; null where they differ. */
+export function labelRegexMatches(re2: string, value: string): boolean | null {
+  const two = compileLabelRegex(re2).matches(value);
+  return two === compileLabelRegex(re2, true).matches(value) ? two : null;
+}
+
+/** Why `re2` is not a valid Prometheus label regex, or null. */
+export function regexProblem(re2: string): string | null {
   try {
-    toJsRegExp(re2);
-    return true;
-  } catch {
-    return false;
+    // Alone first, so the reason quotes the user's text; `a)|(b` would compile only inside the wrapper.
+    RE2JS.compile(re2);
+    compileLabelRegex(re2);
+    return null;
+  } catch (err) {
+    return (err as Error).message.replace(/^error parsing regexp: /, '');
   }
 }
 

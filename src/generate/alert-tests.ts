@@ -2,10 +2,11 @@
 // rule and every override) fires just above its threshold once `for` has passed, not one evaluation
 // earlier, stays silent just below it, and carries exactly the expected labels and annotations.
 //
-// Each test feeds counters that grow steadily from 0 (`0+dxn`), sampled at an interval dividing every
-// window and the evaluation interval, so increase()/rate() see samples exactly at both window edges and
-// need no extrapolation: the value over a full window is exactly the events put in it. What promtool
-// must report is predicted by promsim.ts, an independent model of the config's intent.
+// Each test feeds counters that grow steadily from 0 (`0+dxn`), sampled at an interval dividing the
+// evaluation interval and at most a quarter of every window: a window holds at least 4 samples, so
+// Prometheus 3's left-open ranges (t - w, t] extrapolate to the same value as 2.x's closed [t - w, t].
+// What promtool must report is predicted by promsim.ts, an independent model of the config's intent,
+// under every range semantics it knows; they must all agree, or generation stops.
 import { parseSelector } from '../config/selector.js';
 import { tryParseDurationMs, formatDurationMs } from '../config/duration.js';
 import type { Config } from '../config/types.js';
@@ -13,7 +14,7 @@ import { UserError } from '../model.js';
 import { alertDef, appliesTo, byCodePoint, type Rule, type RuleInstance } from './alerts.js';
 import { expandGoTemplate } from './go-template.js';
 import { labelSamples } from './label-samples.js';
-import { simulate, type FiringAlert, type SimCounter, type SimSetup } from './promsim.js';
+import { SEMANTICS, simulate, type FiringAlert, type SemanticsName, type SimCounter, type SimSetup } from './promsim.js';
 import { promqlString } from '../config/selector.js';
 
 const MAX_SAMPLES = 50_000; // per series: promtool keeps them all and evaluates every step
@@ -23,51 +24,69 @@ interface Built {
   rule: Rule;
 }
 
-/** The test file (as data) for the rules in `rulesFile` (a path relative to the test file). */
-export function buildAlertTests(config: Config, built: Built[], rulesFile: string): Record<string, unknown> {
+/**
+ * The test file (as data) for the rules in `rulesFile` (a path relative to the test file), whose
+ * expectations hold under each of `semantics` (every Prometheus version promsim models, by default).
+ */
+export function buildAlertTests(config: Config, built: Built[], rulesFile: string, semantics: readonly SemanticsName[] = Object.keys(SEMANTICS) as SemanticsName[]): Record<string, unknown> {
   const eiMs = tryParseDurationMs(config.evaluation_interval)!;
   const tests: unknown[] = [];
   for (const b of built) {
     const family = built.filter((x) => x.instance.def.key === b.instance.def.key);
-    tests.push(...testsFor(config, b, family, eiMs));
+    tests.push(...testsFor(config, b, family, eiMs, semantics));
   }
   return { rule_files: [rulesFile], evaluation_interval: config.evaluation_interval, tests };
 }
 
-function testsFor(config: Config, target: Built, family: Built[], eiMs: number): unknown[] {
+/** The sample interval of a test: divides the evaluation interval and every window, and gives each window >= 4 samples. */
+export function sampleIntervalMs(eiMs: number, windowsMs: readonly number[]): number {
+  return windowsMs.reduce((g, w) => gcd(g, w / smallestDivisorFrom(w, 4)), eiMs);
+}
+
+function smallestDivisorFrom(n: number, from: number): number {
+  for (let d = from; d < n; d++) if (n % d === 0) return d;
+  return n;
+}
+
+function testsFor(config: Config, target: Built, family: Built[], eiMs: number, semantics: readonly SemanticsName[]): unknown[] {
   const { instance } = target;
   const def = instance.def;
   const windowMs = (r: RuleInstance) => tryParseDurationMs(r.spec.window)!;
   const forMs = (r: RuleInstance) => tryParseDurationMs(r.spec.for)!;
   const rules = family.map((f) => f.instance);
-  // Samples land on every window edge and every evaluation.
-  const intervalMs = rules.reduce((g, r) => gcd(g, windowMs(r)), eiMs);
+  // Samples land on every window edge and every evaluation, at least 4 to a window.
+  const intervalMs = sampleIntervalMs(eiMs, rules.map(windowMs));
   const ceilEi = (ms: number) => Math.ceil(ms / eiMs) * eiMs;
   const untilMs = Math.max(...rules.map((r) => ceilEi(windowMs(r)) + ceilEi(forMs(r)))) + 2 * eiMs;
   const samples = untilMs / intervalMs;
   if (samples > MAX_SAMPLES) {
     throw new UserError(`--tests: ${def.name} needs ${samples} samples per series (window and evaluation_interval ${config.evaluation_interval} share only a ${formatDurationMs(intervalMs)} step); use coarser durations`);
   }
-  const setup: SimSetup = { intervalMs, samples, windowMs };
+  const setups: SimSetup[] = semantics.map((name) => ({ intervalMs, samples, windowMs, semantics: SEMANTICS[name] }));
   const provider = instance.provider ?? defaultScopeProvider(config, instance);
   const w = windowMs(instance) / 1000;
   const scope = instance.provider === null ? `default rule (${provider})` : `override for ${provider}`;
   // A test group: the counters, and what promtool must report at the given evaluation times (per the model).
   const groupFor = (name: string, counters: SimCounter[]) => {
     const providers = [...new Set(counters.map((c) => c.provider))];
-    const sim = simulate(rules, providers, counters, setup, eiMs, forMs, untilMs);
+    const sims = setups.map((setup) => simulate(rules, providers, counters, setup, eiMs, forMs, untilMs));
+    const expectations = (times: number[]) =>
+      sims.map((sim) => times.map((t) => ({ eval_time: formatDurationMs(t), alertname: def.name, exp_alerts: (sim.get(t) ?? []).map((a) => expected(a, family)) })));
+    // A test that would pass on one Prometheus and fail on another is a bug here, not in the rules.
+    const firing = sims.map((sim) => JSON.stringify([...sim].map(([t, as]) => [t, as.map((a) => `${rules.indexOf(a.rule)} ${a.provider}`)])));
+    if (firing.some((f) => f !== firing[0])) throw new Error(`internal: Prometheus ${semantics.join(' and ')} disagree on when ${def.name} fires in "${name}"`);
     return {
-      sim,
-      group: (times: number[]) => ({
-        name,
-        interval: formatDurationMs(intervalMs),
-        input_series: counters.map((c) => ({ series: seriesName(config, def.key, c), values: `0+${number(c.step)}x${samples}` })),
-        alert_rule_test: times.map((t) => ({
-          eval_time: formatDurationMs(t),
-          alertname: def.name,
-          exp_alerts: (sim.get(t) ?? []).map((a) => expected(a, family)),
-        })),
-      }),
+      sim: sims[0],
+      group: (times: number[]) => {
+        const exp = expectations(times);
+        if (exp.some((e) => JSON.stringify(e) !== JSON.stringify(exp[0]))) throw new Error(`internal: Prometheus ${semantics.join(' and ')} disagree on the alerts of "${name}"`);
+        return {
+          name,
+          interval: formatDurationMs(intervalMs),
+          input_series: counters.map((c) => ({ series: seriesName(config, def.key, c), values: `0+${number(c.step)}x${samples}` })),
+          alert_rule_test: exp[0],
+        };
+      },
     };
   };
   const perSecond = (eventsPerWindow: number) => eventsPerWindow / w;

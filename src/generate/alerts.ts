@@ -11,6 +11,7 @@ import { parseSelector, promqlString, type Matcher } from '../config/selector.js
 import { UserError } from '../model.js';
 import { seriesDef } from '../alerts/series.js';
 import { checkGoTemplate } from './go-template.js';
+import { promqlSyntaxError } from './promql.js';
 import { fill, type TemplateValue } from './template.js';
 import { dashboardUid } from './uid.js';
 
@@ -245,6 +246,11 @@ export function buildRule(config: Config, rule: RuleInstance, templates: AlertTe
   }
   if (obj.alert !== rule.def.name) throw bad(`alert must be ${rule.def.name} (alert names are fixed so that routes keep working)`);
   if (typeof obj.expr !== 'string' || obj.expr.trim() === '') throw bad('expr must be a non-empty PromQL expression');
+  const syntax = promqlSyntaxError(obj.expr);
+  if (syntax) {
+    const where = syntax.near ? `near "${syntax.near}"` : 'at its end';
+    throw new UserError(`${file}:${exprLine(text, syntax.line)}: expr of ${rule.def.name} is not valid PromQL (${where}): ${obj.expr.trim()}`);
+  }
   // Every rule is scoped by the selector and its provider matcher; a matcher missing from the parsed expr
   // means the template dropped <% selector %>, or wrote expr as a plain YAML scalar where a `#` in a value
   // started a comment (write `expr: |-` and the expression on the lines below).
@@ -272,6 +278,15 @@ export function buildRule(config: Config, rule: RuleInstance, templates: AlertTe
     }
   }
   return out;
+}
+
+// The template line of line `n` of the expression: `expr: |-` puts it on the lines below the key, a
+// plain or quoted scalar on the key's own line (placeholders never add lines: their values are escaped).
+function exprLine(template: string, n: number): number {
+  const lines = template.split('\n');
+  const key = lines.findIndex((l) => /^expr\s*:/.test(l));
+  if (key < 0) return 1;
+  return /^expr\s*:\s*[|>]/.test(lines[key]) ? key + 1 + n : key + 1;
 }
 
 // A map of strings; null values are dropped (an annotation whose placeholder is null, e.g. dashboard_url).

@@ -30,6 +30,7 @@ import { parseDurationSeconds } from '../config/duration.js';
 import { formatMatchers, parseSelector, promqlString as quote } from '../config/selector.js';
 import { ALERT_KEYS, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { promqlSyntaxError } from './promql.js';
 import { effectiveSpec } from '../config/types.js';
 import { alertDef, byCodePoint, isOverridden, quoteRegex } from './alerts.js';
 import { fill, type TemplateValue } from './template.js';
@@ -428,6 +429,11 @@ function buildPanel(config: Config, t: Template, scope: Scope, values: Record<st
       const refId = refIdFor(outTargets.length);
       const filled = fillTree(target, ruleValues, t) as Record<string, unknown>;
       checkRanges(filled.expr as string, `${where} (${title})`);
+      const syntax = promqlSyntaxError(filled.expr as string);
+      if (syntax) {
+        const near = syntax.near ? `near "${syntax.near}"` : 'at its end';
+        throw new UserError(`${t.file}:${lineOfString(t, target.expr as string)}: panels[${index}] (${title}): target is not valid PromQL (${near}): ${filled.expr}`);
+      }
       outTargets.push({ ...filled, refId, datasource: DATASOURCE });
       refIds.push(refId);
     }

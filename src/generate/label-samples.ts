@@ -1,6 +1,6 @@
 // Label values that satisfy the config's selector, for the series of the generated promtool tests:
 // a test series must be selected by the rule exactly as the user's real series are.
-import { toJsRegExp, type Matcher } from '../config/selector.js';
+import { labelRegexMatches, type Matcher } from '../config/selector.js';
 import { UserError } from '../model.js';
 
 /** One value per label name satisfying every matcher on it ('' = leave the label off). */
@@ -29,8 +29,9 @@ export function labelSamples(matchers: readonly Matcher[]): Record<string, strin
 function matches(m: Matcher, v: string): boolean {
   if (m.op === '=') return v === m.value;
   if (m.op === '!=') return v !== m.value;
-  const re = toJsRegExp(m.value);
-  return m.op === '=~' ? re.test(v) : !re.test(v);
+  // RE2, as Prometheus matches; a value where 2.x and 3.x differ (a newline under `.`) is never picked.
+  const r = labelRegexMatches(m.value, v);
+  return r !== null && (m.op === '=~' ? r : !r);
 }
 
 // A few strings a (simple) regex matches: first branch of each alternation, one pass of each `+`,
@@ -79,9 +80,15 @@ function classEnd(re: string, i: number): number {
   let j = i + 1;
   if (re[j] === '^') j++;
   if (re[j] === ']') j++;
-  while (j < re.length && re[j] !== ']') j += re[j] === '\\' ? 2 : 1;
+  while (j < re.length && re[j] !== ']') {
+    const posix = /^\[:\^?[a-z]+:\]/.exec(re.slice(j));
+    j += posix ? posix[0].length : re[j] === '\\' ? 2 : 1;
+  }
   return j;
 }
+
+// A member of each RE2 POSIX class ([[:alpha:]]) and Unicode class (\pL, \p{Lu}).
+const CLASS_SAMPLES: Record<string, string> = { alpha: 'a', alnum: 'a', word: 'a', lower: 'a', upper: 'A', print: 'a', graph: 'a', ascii: 'a', digit: '0', xdigit: '0', space: ' ', blank: ' ', punct: '!', cntrl: '\x01', L: 'a', Ll: 'a', Lu: 'A', N: '0', Nd: '0' };
 
 function sample(re: string): string {
   let out = '';
@@ -91,12 +98,20 @@ function sample(re: string): string {
     const ch = re[i];
     if (ch === '\\') {
       const e = re[i + 1];
-      atom = e === 'd' ? '0' : e === 'w' ? 'a' : e === 's' ? ' ' : /[A-Za-z]/.test(e) ? '' : e;
-      i += 2;
+      const unicode = /^\\p(?:\{([A-Za-z]+)\}|([A-Za-z]))/.exec(re.slice(i));
+      if (unicode) {
+        atom = CLASS_SAMPLES[unicode[1] ?? unicode[2]] ?? '';
+        i += unicode[0].length;
+      } else {
+        atom = e === 'd' ? '0' : e === 'w' ? 'a' : e === 's' ? ' ' : /[A-Za-z]/.test(e) ? '' : e;
+        i += 2;
+      }
     } else if (ch === '[') {
       const end = classEnd(re, i);
       const body = re.slice(i + 1, end);
+      const posix = /^\[:([a-z]+):\]/.exec(body);
       if (body.startsWith('^')) atom = 'x';
+      else if (posix) atom = CLASS_SAMPLES[posix[1]] ?? '';
       else atom = body[0] === '\\' ? body[1] : body[0];
       i = end + 1;
     } else if (ch === '(') {
@@ -107,8 +122,9 @@ function sample(re: string): string {
         else if (re[j] === '(') depth++;
         else if (re[j] === ')' && --depth === 0) break;
       }
-      const inner = re.slice(i + 1, j).replace(/^\?(?:P?<[^>]*>|:|[a-z]+:)/, '');
-      atom = sample(splitTop(inner)[0]);
+      // A flag group such as (?i) matches nothing itself; (?P<n>...), (?:...) and (?i:...) their body.
+      const inner = re.slice(i + 1, j).replace(/^\?(?:P?<[^>]*>|:|[a-zA-Z-]+:)/, '');
+      atom = /^\?[a-zA-Z-]+$/.test(inner) ? '' : sample(splitTop(inner)[0]);
       i = j + 1;
     } else if (ch === '.') {
       atom = 'x';

@@ -1,8 +1,9 @@
-// A model of how Prometheus 2.x evaluates the generated rules on the series of a generated promtool test:
+// A model of how Prometheus evaluates the generated rules on the series of a generated promtool test:
 // counters written as `0+dxn` (promtool adds d at each step, in float64), increase()/rate() as in
-// promql's extrapolatedRate (ranges closed at both ends), sum by (provider), and the pending -> firing
-// state machine with `for`. The generated tests state what this model predicts; promtool then checks the
-// real rules against it, so a rule that disagrees with the config's intent fails its test.
+// promql's extrapolatedRate, sum by (provider), and the pending -> firing state machine with `for`.
+// Prometheus 2.x and 3.x read a range differently (SEMANTICS below); the generated tests state only what
+// every one of them predicts, and promtool then checks the real rules against it, so a rule that
+// disagrees with the config's intent fails its test on either version.
 import type { RuleInstance } from './alerts.js';
 import { appliesTo } from './alerts.js';
 
@@ -33,12 +34,31 @@ export function expandSeries(step: number, n: number): number[] {
   return out;
 }
 
-/** increase() (or rate()) over [t - window, t] of samples taken every `intervalMs` from time 0. */
-export function extrapolatedRate(values: number[], intervalMs: number, tMs: number, windowMs: number, isRate: boolean): number | null {
+/** How one Prometheus reads `increase(x[w])` at t. */
+export interface RangeSemantics {
+  /** 3.x: the range is (t - w, t], a sample exactly at t - w is left out; 2.x: [t - w, t]. */
+  leftOpen: boolean;
+  /**
+   * Early 2.x (as promtool 2.42) clamps the start at the counter's zero point before testing the
+   * extrapolation threshold; later versions (prometheus#13725) cap at half a sample interval first.
+   */
+  zeroClampFirst: boolean;
+}
+
+export const SEMANTICS = {
+  '2.x': { leftOpen: false, zeroClampFirst: true },
+  '2.x (late)': { leftOpen: false, zeroClampFirst: false },
+  '3.x': { leftOpen: true, zeroClampFirst: false },
+} as const satisfies Record<string, RangeSemantics>;
+export type SemanticsName = keyof typeof SEMANTICS;
+
+/** increase() (or rate()) at t over `window` of samples taken every `intervalMs` from time 0. */
+export function extrapolatedRate(values: number[], intervalMs: number, tMs: number, windowMs: number, isRate: boolean, sem: RangeSemantics = SEMANTICS['2.x']): number | null {
   const startMs = tMs - windowMs;
   const pts: Array<[number, number]> = [];
   const last = Math.min(Math.floor(tMs / intervalMs), values.length - 1);
-  for (let i = Math.max(Math.ceil(startMs / intervalMs), 0); i <= last; i++) pts.push([i * intervalMs, values[i]]);
+  const first = sem.leftOpen ? Math.floor(startMs / intervalMs) + 1 : Math.ceil(startMs / intervalMs);
+  for (let i = Math.max(first, 0); i <= last; i++) pts.push([i * intervalMs, values[i]]);
   if (pts.length < 2) return null;
   let result = pts[pts.length - 1][1] - pts[0][1];
   let prev = pts[0][1];
@@ -50,23 +70,33 @@ export function extrapolatedRate(values: number[], intervalMs: number, tMs: numb
   const durationToEnd = (tMs - pts[pts.length - 1][0]) / 1000;
   const sampledInterval = (pts[pts.length - 1][0] - pts[0][0]) / 1000;
   const averageDurationBetweenSamples = sampledInterval / (pts.length - 1);
-  if (result > 0 && pts[0][1] >= 0) {
-    const durationToZero = sampledInterval * (pts[0][1] / result);
-    if (durationToZero < durationToStart) durationToStart = durationToZero;
-  }
   const threshold = averageDurationBetweenSamples * 1.1;
-  let extrapolateToInterval = sampledInterval;
-  extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
-  extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
-  result *= extrapolateToInterval / sampledInterval;
-  if (isRate) result /= windowMs / 1000;
-  return result;
+  const clampToZero = () => {
+    if (result > 0 && pts[0][1] >= 0) durationToStart = Math.min(durationToStart, sampledInterval * (pts[0][1] / result));
+  };
+  if (sem.zeroClampFirst) {
+    clampToZero();
+    let extrapolateToInterval = sampledInterval;
+    extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+    extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+    result *= extrapolateToInterval / sampledInterval;
+    if (isRate) result /= windowMs / 1000;
+    return result;
+  }
+  // The later order, float operations included: cap, clamp, then one factor.
+  if (durationToStart >= threshold) durationToStart = averageDurationBetweenSamples / 2;
+  clampToZero();
+  const toEnd = durationToEnd >= threshold ? averageDurationBetweenSamples / 2 : durationToEnd;
+  let factor = (sampledInterval + durationToStart + toEnd) / sampledInterval;
+  if (isRate) factor /= windowMs / 1000;
+  return result * factor;
 }
 
 export interface SimSetup {
   intervalMs: number;
   samples: number; // n of `0+dxn`
   windowMs: (rule: RuleInstance) => number;
+  semantics: RangeSemantics;
 }
 
 /** The value of `rule` for `provider` at time t and whether its condition holds, or null when it has no sample. */
@@ -77,7 +107,7 @@ export function ruleValue(rule: RuleInstance, provider: string, counters: SimCou
     let sum: number | null = null;
     for (const c of counters) {
       if (c.provider !== provider || c.counter !== idx) continue;
-      const v = extrapolatedRate(series(c.step, setup.samples), setup.intervalMs, tMs, w, rule.def.kind === 'rate');
+      const v = extrapolatedRate(series(c.step, setup.samples), setup.intervalMs, tMs, w, rule.def.kind === 'rate', setup.semantics);
       if (v !== null) sum = sum === null ? v : sum + v;
     }
     return sum;
