@@ -7,6 +7,8 @@ import { registerGenAlerts } from './gen-alerts.js';
 import { registerGenDashboard } from './gen-dashboard.js';
 import { registerIngest } from './ingest.js';
 import { registerInit } from './init.js';
+import { registerLint } from './lint.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerSql } from './sql.js';
 
@@ -16,7 +18,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerSql,
   registerGenAlerts,
   registerGenDashboard,
+  registerLint,
   registerCheck,
+  registerReport,
   registerServe,
   registerExport,
   registerInit,

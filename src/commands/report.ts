@@ -1,0 +1,114 @@
+// `vtcode-errors report`: the guide's maintenance checklist as a report (issue 15). Reads the logs as
+// `analyze` and `check` do, into --db or a temporary store (every section is SQL over error_logs), and
+// renders the sections for one period as markdown, a self-contained HTML page, or json.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { parseDocument } from 'yaml';
+import { loadConfig, parseConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { UserError } from '../model.js';
+import { buildReport, type Report } from '../report/build.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { periodEnding, PERIODS, type PeriodName } from '../report/period.js';
+import { Store } from '../store/store.js';
+import { addConfigOption, timeRange, withExample } from './common.js';
+import { CONFIG_TEMPLATE } from './init.js';
+import { nothingRead, runIngest } from './ingest-run.js';
+import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
+
+const FORMATS = ['markdown', 'html', 'json'] as const;
+
+interface ReportOptions extends InputOptions {
+  config?: string;
+  period: PeriodName;
+  until?: string;
+  now?: string;
+  format: (typeof FORMATS)[number];
+  out?: string;
+  writeConfig?: string;
+  db?: string;
+  strict?: boolean;
+}
+
+export function registerReport(program: Command): void {
+  const cmd = program
+    .command('report')
+    .description("the maintenance checklist (daily, weekly, monthly) as a report: trends, rate-limit usage, alert health, thresholds, patterns, retries, reliability")
+    .argument('[paths...]', 'files, directories, glob patterns, or - for stdin (none with --db: report on the store as it is)');
+  addConfigOption(cmd);
+  addInputOptions(cmd);
+  cmd
+    .addOption(new Option('--period <period>', 'the period reported on, compared with the one before it').choices([...PERIODS]).default('week'))
+    .option('--until <time>', 'end of the period (ISO 8601, or a duration such as 24h back from now; default now)')
+    .option('--now <iso>', 'what "now" is for durations (default: the clock)')
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('markdown'))
+    .option('--out <file>', 'write the report to this file (default stdout)')
+    .option('--write-config <file>', 'write the config with the suggested thresholds, for review (never applied by itself)')
+    .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, report on the store as it is')
+    .option('--strict', 'exit 2 at the first malformed record')
+    .option('-q, --quiet', 'no notes on stderr')
+    .action(async (given: string[], opts: ReportOptions) => {
+      const config = loadConfig(opts.config);
+      const range = timeRange({ until: opts.until, now: opts.now });
+      const period = periodEnding(opts.period, range.until ?? range.now);
+      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
+      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`report: no paths given and --db ${opts.db} does not exist`);
+      const paths = storeOnly ? [] : await inputPaths('report', given, opts);
+      // One-shot: a temporary store, removed by close (about the cost of --db; see the README).
+      const store = Store.open(opts.db ?? null, true);
+      let report: Report;
+      try {
+        let ingest: Report['ingest'] = null;
+        if (!storeOnly) {
+          const r = await runIngest(paths, store, opts);
+          if (r.interrupted) return;
+          if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
+          ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+        }
+        report = buildReport(store.db, config, period, ingest);
+      } finally {
+        store.close();
+      }
+      const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
+      if (opts.out) writeOut(opts.out, text);
+      else process.stdout.write(text);
+      if (opts.writeConfig) {
+        const n = writeSuggestedConfig(opts.writeConfig, config, report);
+        if (!opts.quiet) process.stderr.write(`vtcode-errors: wrote ${opts.writeConfig} with ${n} suggested threshold${n === 1 ? '' : 's'}; review it before using it\n`);
+      }
+    });
+  withExample(
+    cmd,
+    'vtcode-errors report logs/ --period week --format html --out report.html',
+    'vtcode-errors report --db errors.db --period month --format markdown > report.md',
+  );
+}
+
+function writeOut(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+}
+
+/**
+ * The config (the user's, else the commented default) with the suggested threshold, as a per-provider
+ * override, of each alert that fired more than once a week: a threshold never reached is left alone.
+ */
+function writeSuggestedConfig(path: string, config: Config, report: Report): number {
+  const doc = parseDocument(readFileSync(config.source ?? CONFIG_TEMPLATE, 'utf8'));
+  let n = 0;
+  for (const t of report.threshold_review) {
+    if (t.suggested === null || t.episodes <= t.allowed_episodes) continue;
+    doc.setIn(['alerts', 'overrides', t.provider, t.key, 'threshold'], t.suggested);
+    n++;
+  }
+  const text = doc.toString();
+  parseConfig(text, path); // what is written loads back (an invalid value would be an error naming it)
+  writeOut(path, text);
+  return n;
+}
