@@ -1,7 +1,7 @@
 // Commander wiring only: every command lives in src/commands/.
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
-import { UserError } from './model.js';
+import { debugging, InternalError, UserError } from './model.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -35,7 +35,16 @@ function exitCodeFor(err: unknown): number {
     return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
-  if (process.env.DEBUG?.includes('vtcode-errors')) process.stderr.write(`${e?.stack ?? e}\n`);
-  else process.stderr.write(`vtcode-errors: ${e?.message ?? String(e)}\n`);
-  return e?.code === 'EPIPE' ? 0 : 2;
+  if (e?.code === 'EPIPE') return 0;
+  // An error of the system or of SQLite (it has a code: disk full, permission) is the environment's;
+  // anything else is a bug of ours, said as one (exit 70, EX_SOFTWARE), the stack under DEBUG=1.
+  const internal = err instanceof InternalError || typeof e?.code !== 'string';
+  if (debugging()) process.stderr.write(`${err instanceof InternalError && err.detail ? err.detail : (e?.stack ?? e)}\n`);
+  if (!internal) {
+    process.stderr.write(`vtcode-errors: ${e?.message ?? String(e)}\n`);
+    return 2;
+  }
+  const message = err instanceof InternalError ? err.message : `internal error: ${e?.message ?? String(e)}`;
+  process.stderr.write(`vtcode-errors: ${message} (a bug in vtcode-errors: DEBUG=1 shows where)\n`);
+  return 70;
 }

@@ -47,3 +47,14 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** A bug of ours, not a problem with the input: exit 70 (EX_SOFTWARE), the stack under DEBUG. */
+export class InternalError extends Error {
+  constructor(message: string, readonly detail: string | undefined) {
+    super(message);
+    this.name = 'InternalError';
+  }
+}
+
+/** DEBUG=1, or DEBUG naming vtcode-errors (as the debug package reads it). */
+export const debugging = (): boolean => process.env.DEBUG === '1' || process.env.DEBUG?.includes('vtcode-errors') === true;

@@ -23,8 +23,9 @@ export interface SeriesDef {
 /** An HTTP status as a label value: only real statuses (100-599), so a stray number cannot add series. */
 export const statusLabel = (code: number | null): string | null => (code !== null && code >= 100 && code <= 599 ? String(code) : null);
 
-const isRecovered = (r: SeriesRow) => r.event === 'recovered' || (r.event === 'error' && r.outcome === 'recovered');
-const isFailed = (r: SeriesRow) => r.event === 'failed' || (r.event === 'error' && r.outcome === 'failed');
+/** A request that succeeded after retries, or failed for good: the recovery rate's two counts (also the report's). */
+export const isRecovered = (r: { event: string; outcome: string | null }) => r.event === 'recovered' || (r.event === 'error' && r.outcome === 'recovered');
+export const isFailed = (r: { event: string; outcome: string | null }) => r.event === 'failed' || (r.event === 'error' && r.outcome === 'failed');
 const byProvider = { provider: (r: SeriesRow) => r.provider };
 
 export const SERIES: readonly SeriesDef[] = [

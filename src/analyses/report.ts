@@ -1,4 +1,5 @@
 // The pattern analyses of DESIGN.md §5 and the summary around them, made from cells (cells.ts).
+import { isFailed, isRecovered } from '../alerts/series.js';
 import { MAX_SAMPLES, type SkipSample } from '../model.js';
 import { actionsFor, factsOf } from './actions.js';
 import type { Cell } from './cells.js';
@@ -105,8 +106,7 @@ export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, opts
   const network = groupSum(cells, errorOf('network_error'), (c) => c.provider, (c) => [c.n, c.retry_sum, c.retry_n])
     .map((g) => ({ provider: g.cell.provider, avg_retries: g.sums[2] > 0 ? round(g.sums[1] / g.sums[2], 2) : null, total: g.sums[0] }))
     .sort((a, b) => b.total - a.total || cmp(a.provider, b.provider));
-  const outcome = (c: Cell, what: 'recovered' | 'failed') => (c.event === what || (c.event === 'error' && c.outcome === what) ? c.n : 0);
-  const recovery = groupSum(cells, () => true, (c) => c.provider, (c) => [outcome(c, 'recovered'), outcome(c, 'failed')])
+  const recovery = groupSum(cells, () => true, (c) => c.provider, (c) => [isRecovered(c) ? c.n : 0, isFailed(c) ? c.n : 0])
     .filter((g) => g.sums[0] + g.sums[1] > 0)
     .map((g) => ({
       provider: g.cell.provider,

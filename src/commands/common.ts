@@ -1,5 +1,6 @@
 // Options every command shares, so that they read the same everywhere (sqlite-utils style).
 import { Command, Option } from 'commander';
+import { parseTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
@@ -46,13 +47,10 @@ export function parseTimeArg(flag: string, value: string, now: number): number {
   return t;
 }
 
+// An ISO 8601 time (no zone: UTC) read as records' times are, so that 2026-02-30 is refused, not 2 March.
 function parseIsoStrict(value: string): number | null {
   const v = value.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(v)) return null;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) && v.length > 10;
-  const iso = v.replace(' ', 'T');
-  const t = Date.parse(hasZone ? iso : v.length === 10 ? `${iso}T00:00:00Z` : `${iso}Z`);
-  return Number.isNaN(t) ? null : t;
+  return /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(v) ? parseTime(v) : null;
 }
 
 /** --now is a point in time, ISO 8601, as its help says (a duration would be counted from what?). */

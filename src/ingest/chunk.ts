@@ -126,7 +126,11 @@ class Batch implements FrameSink, RecordSink {
   }
 }
 
+// Test hook: a bug in the parser, to prove that one is said as a bug (exit 70), not as a bad file.
+const INJECTED_FAULT = process.env.VTCODE_ERRORS_TEST_FAULT === 'parse';
+
 export function parseChunk(job: ChunkJob): ChunkResult {
+  if (INJECTED_FAULT) throw new TypeError('injected fault (VTCODE_ERRORS_TEST_FAULT=parse)');
   const buf = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
   // Decoded line by line: one short string per line is far cheaper to make than one string of the
   // whole chunk (a large string, and UTF-8 for all of it when one line has a byte >= 0x80).

@@ -3,7 +3,7 @@
 // kill at any moment loses nothing and a re-run adds exactly what is new.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { MAX_SAMPLES, UserError, type SkipSample } from '../model.js';
+import { InternalError, MAX_SAMPLES, UserError, type SkipSample } from '../model.js';
 import type { FileState, RowSink } from '../store/store.js';
 import type { Cell } from '../analyses/cells.js';
 import type { PackedRows, SerializedRows } from '../store/packed.js';
@@ -66,6 +66,13 @@ export interface ReadProgress {
 
 class Conflict extends Error {}
 
+/** A file that cannot be read as it is (not a bug): errno and zlib errors carry a code. */
+class FileProblem extends Error {}
+const isFileProblem = (err: unknown) => err instanceof FileProblem || typeof (err as NodeJS.ErrnoException)?.code === 'string';
+
+/** How often a file is read on after another process's commits before the run gives up on it. */
+const MAX_CONFLICTS = 100;
+
 export async function ingestPaths(paths: string[], store: RowSink, opts: IngestOptions = {}): Promise<IngestResult> {
   const { files, problems, skippedByName } = await expandPaths(paths);
   const result: IngestResult = {
@@ -98,18 +105,25 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
     let outcome: FileOutcome | null = null;
     try {
       // Another process may be reading the same file into the same store: on a conflict, read on
-      // from wherever it got to.
-      for (;;) {
+      // from wherever it got to. Each try gets further (the other commits what it read), but not forever.
+      for (let tries = 1; ; tries++) {
         try {
           outcome = await ingestFile(file, store, parser, opts, progress, result.read);
           break;
         } catch (err) {
           if (!(err instanceof Conflict)) throw err;
+          if (tries === MAX_CONFLICTS) throw new UserError(`${file.path}: another process kept reading it into the same store (${tries} tries); run again when it is done`);
           [progress.bytes, progress.passed] = [before, passedBefore]; // the file's bytes are counted afresh
         }
       }
     } catch (err) {
       if (err instanceof UserError) throw err;
+      // A file that cannot be read (an errno, a zlib code, or one of ours) is said, and the rest read;
+      // anything else is a bug (here or in a parsing worker), not a problem with this file.
+      if (!isFileProblem(err)) {
+        const e = err as Error;
+        throw new InternalError(`internal error while reading ${file.path}: ${e?.message ?? e}`, e instanceof InternalError ? e.detail : e?.stack);
+      }
       result.problems.push({ path: file.path, reason: errorText(err) });
     }
     // A file ended counts whole, whatever of it was not read (it failed, or was stored already).
@@ -204,7 +218,7 @@ async function ingestFile(
   let gzipped = false;
   if (!file.stdin) {
     const st = await fsp.stat(file.path);
-    if (st.isDirectory()) throw new Error('is a directory');
+    if (st.isDirectory()) throw new FileProblem('is a directory');
     if (st.isFile()) {
       head = await headBytes(file.path, FINGERPRINT_BYTES);
       plain = !isGzip(head);

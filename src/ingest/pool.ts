@@ -2,6 +2,7 @@
 // files and writes the store. Small inputs are parsed in place: starting workers costs more than it saves.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { debugging, InternalError } from '../model.js';
 import { parseChunk, type ChunkJob, type ChunkResult } from './chunk.js';
 
 export interface Parser {
@@ -26,7 +27,7 @@ export const inline: Parser = {
 export function parserFor(bytes: number, mainWrites: boolean): Parser {
   const env = process.env.VTCODE_ERRORS_WORKERS;
   const n = env !== undefined && env !== '' ? Number(env) : bytes >= 16 * 1024 * 1024 ? Math.min(4, availableParallelism()) : 0;
-  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, mainWrites ? 8 * n : n + 1, mainWrites) : inline;
+  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, mainWrites ? 2 * n : n + 1, mainWrites) : inline;
 }
 
 class WorkerPool implements Parser {
@@ -51,13 +52,15 @@ class WorkerPool implements Parser {
       workerData: { behindMain: this.behindMain },
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
     });
-    w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
+    w.on('message', (m: { id: number; result?: ChunkResult; error?: string; stack?: string }) => {
       const p = this.waiting.get(m.id);
       this.waiting.delete(m.id);
-      if (m.error !== undefined) p?.reject(new Error(m.error));
+      // parseChunk turns every bad input into a skip: an exception from it is a bug.
+      if (m.error !== undefined) p?.reject(new InternalError(m.error, m.stack));
       else p?.resolve(m.result!);
     });
-    w.on('error', () => {
+    w.on('error', (err) => {
+      if (debugging()) process.stderr.write(`vtcode-errors: parsing worker ${slot} stopped (${err.message}); its chunks are parsed in the main thread\n`);
       for (const [id, p] of this.waiting) {
         if (p.worker !== slot) continue;
         this.waiting.delete(id);

@@ -14,12 +14,16 @@ if ((workerData as { behindMain?: boolean } | null)?.behindMain) {
   }
 }
 
+// Test hook: a worker that dies on a chunk, as one out of memory does (pool.ts parses its chunks instead).
+const DIES = process.env.VTCODE_ERRORS_TEST_FAULT === 'worker';
+
 parentPort!.on('message', ({ id, job }: { id: number; job: ChunkJob }) => {
+  if (DIES) throw new Error('injected worker fault (VTCODE_ERRORS_TEST_FAULT=worker)');
   let result: ChunkResult;
   try {
     result = parseChunk(job);
   } catch (err) {
-    parentPort!.postMessage({ id, error: (err as Error)?.message ?? String(err) });
+    parentPort!.postMessage({ id, error: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack });
     return;
   }
   const packed = result.packed && 'blocks' in result.packed ? serializeRows(result.packed) : null;

@@ -4,8 +4,8 @@
 import type { Cell, RowFilter } from '../analyses/cells.js';
 import { MAX_SAMPLES, type Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
+import { fillTwin, TWIN_WINDOW_MS } from './twins.js';
 
-const TWIN_WINDOW_MS = 1000;
 
 /** What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). */
 export interface RowCounter {
@@ -54,22 +54,14 @@ export class MemoryStore<C extends RowCounter> implements RowSink {
     return p.records - duplicates;
   }
 
-  // A row already seen from another artifact within a second takes what it lacked from this one.
+  // A row already seen from another artifact within the window takes what it lacked from this one (twins.ts).
   private keep(row: Row): boolean {
     const { key, origin } = row.dedup!;
     const t = Date.parse(row.timestamp);
     const seen = this.keyed.get(key) ?? [];
     const twin = seen.find((s) => s.row.dedup!.origin !== origin && Math.abs(s.t - t) <= TWIN_WINDOW_MS);
     if (twin) {
-      const r = twin.row;
-      if (r.provider === 'unknown') r.provider = row.provider;
-      r.model ??= row.model;
-      r.error_type ??= row.error_type;
-      r.error_subtype ??= row.error_subtype;
-      r.status_code ??= row.status_code;
-      r.error_message ??= row.error_message;
-      r.retry_count ??= row.retry_count;
-      r.retryable ??= row.retryable;
+      fillTwin(twin.row, row);
       return false;
     }
     seen.push({ row, t });

@@ -10,6 +10,7 @@ import { MAX_SAMPLES, UserError, type Row } from '../model.js';
 import { MIGRATIONS } from './schema.js';
 import { Cells, type Cell, type RowFilter, type RunCells } from '../analyses/cells.js';
 import { BLOCK_ROWS, cellRowAt, packRows, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
+import { FILL_TWIN_SQL, FIND_TWIN_SQL, fillTwinValues, twinRange } from './twins.js';
 
 export interface FileState {
   id: number;
@@ -313,18 +314,8 @@ export class Store implements RowSink {
     const insert = (n: number) => `INSERT INTO error_logs (${STORED_COLUMNS.join(',')}) VALUES ${Array(n).fill(row).join(',')}`;
     this.insertBlock ??= this.db.prepare(insert(BLOCK_ROWS));
     this.insertOne ??= this.db.prepare(insert(1));
-    // An event already stored from another artifact within a second either side.
-    this.findTwin ??= this.db.prepare(
-      'SELECT id FROM error_logs WHERE dedup_key = ? AND dedup_origin <> ? AND timestamp BETWEEN ? AND ? LIMIT 1',
-    );
-    // The twin keeps its own values and takes what it lacks from the other artifact (a trajectory's
-    // last_error, an archive's provider for a debug-log line that named none).
-    this.fillTwin ??= this.db.prepare(
-      `UPDATE error_logs SET provider = CASE WHEN provider = 'unknown' THEN ? ELSE provider END, model = coalesce(model, ?),
-         error_type = coalesce(error_type, ?), error_subtype = coalesce(error_subtype, ?), status_code = coalesce(status_code, ?),
-         error_message = coalesce(error_message, ?), retry_count = coalesce(retry_count, ?), retryable = coalesce(retryable, ?)
-       WHERE id = ?`,
-    );
+    this.findTwin ??= this.db.prepare(FIND_TWIN_SQL);
+    this.fillTwin ??= this.db.prepare(FILL_TWIN_SQL);
     if (p.keyed === 0) {
       for (const block of p.blocks) {
         if (block.length === BLOCK_ROWS * WIDTH) this.insertBlock.run(block);
@@ -339,12 +330,9 @@ export class Store implements RowSink {
       const v = (c: Column) => valueAt(p, i, c);
       const key = v('dedup_key');
       if (key !== null) {
-        const t = Date.parse(v('timestamp') as string);
-        const twin = this.findTwin.get(key, v('dedup_origin'), new Date(t - 1000).toISOString(), new Date(t + 1000).toISOString()) as
-          | { id: number }
-          | undefined;
+        const twin = this.findTwin.get(key, v('dedup_origin'), ...twinRange(v('timestamp') as string)) as { id: number } | undefined;
         if (twin) {
-          this.fillTwin.run(v('provider'), v('model'), v('error_type'), v('error_subtype'), v('status_code'), v('error_message'), v('retry_count'), v('retryable'), twin.id);
+          this.fillTwin.run(...fillTwinValues(v), twin.id);
           if (this.run) this.run.exact = false; // a stored row changed: count the cells anew
           duplicates++;
           continue;
@@ -405,7 +393,7 @@ function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
-      throw new Error(`schema version ${version} is newer than this vtcode-errors knows (${MIGRATIONS.length})`);
+      throw new UserError(`schema version ${version} is newer than this vtcode-errors knows (${MIGRATIONS.length}): use a newer vtcode-errors`);
     }
     for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
     if (version < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
