@@ -113,4 +113,18 @@ if (!peerReady) {
     );
   }
 }
-writeFileSync('bench/results.json', JSON.stringify({ lines: LINES, seed: SEED, mb, results, vs_duckdb: ratios }, null, 2) + '\n');
+// `report` against one-shot `analyze` on the same input, in alternating pairs (issue 15: under 2x).
+// The corpus spans the week from 2026-11-14: the week ending 2026-11-21 holds all of it.
+const report = [...cli, 'report', corpus, '--period', 'week', '--until', '2026-11-21T00:00:00Z', '--format', 'json'];
+const reportPairs = Array.from({ length: PAIRS }, () => ({ a: run(report), b: run(analyze) }));
+const middle = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const reportRatio = middle(reportPairs.map((p) => p.a.seconds / p.b.seconds));
+console.log(
+  `\nreport --period week vs analyze, ${PAIRS} alternating pairs: ${reportRatio.toFixed(2)}x analyze's wall time` +
+    ` (${middle(reportPairs.map((p) => p.a.seconds)).toFixed(2)} s vs ${middle(reportPairs.map((p) => p.b.seconds)).toFixed(2)} s),` +
+    ` peak ${middle(reportPairs.map((p) => p.a.peak_mb))} MB`,
+);
+writeFileSync(
+  'bench/results.json',
+  JSON.stringify({ lines: LINES, seed: SEED, mb, results, vs_duckdb: ratios, report_vs_analyze: { median_wall_ratio: reportRatio, pairs: reportPairs } }, null, 2) + '\n',
+);

@@ -20,7 +20,7 @@ Choices made where DESIGN.md is silent are marked "CHOICE:" below.  The main one
 - HTTP status: from status_code, status, http_status (top level, then `fields`), else the first
   `http NNN` in a message field (a trajectory's `last_error` is its message), never from a body.
 - provider codes (issue 13): the providers' own billing, throttling and error codes extend the
-  marker lists (the same tables as src/classify/markers.ts); with no status, a provider's client-error
+  marker lists (the same tables as formats/markers.json); with no status, a provider's client-error
   code is a client_error (rule 4b); an error inside a 200 stream whose body is cut short or is not
   JSON (nor SSE `data:` events of JSON) is a parse_error (rule 5), not a server_error (rule 7).
 - rule 0: the innermost status is searched in the body first, then in each message field; an
@@ -147,7 +147,7 @@ NETWORK_MARKERS = [
     "headers timeout", "und_err", "dns", "tls", "ssl", "certificate", "timed out", "timeout",
 ]
 
-# Provider codes (issue 13, beyond DESIGN.md's lists): the same tables as src/classify/markers.ts.
+# Provider codes (issue 13, beyond DESIGN.md's lists): the same tables as formats/markers.json.
 # Numeric codes count only as the value of the provider's own code field (Z.AI `"code": "1113"` or
 # `"type": "1113"`; MiniMax `"status_code": 1008`, or a `... (1008)` message suffix), never bare.
 ZAI_CODE_KEYS = ("code", "type")

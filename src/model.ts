@@ -31,7 +31,7 @@ export interface Row {
 }
 
 /** How many skipped records are kept as samples (DESIGN.md §9: the first 20, in file order). */
-export const MAX_SAMPLES = 20;
+export const MAX_SKIP_SAMPLES = 20;
 
 /** Why a record was skipped, with where it was. */
 export interface SkipSample {

@@ -16,7 +16,8 @@ import { parseDurationSeconds } from '../src/config/duration.js';
 import { BUNDLED_TEMPLATES, providerFileName } from '../src/generate/dashboards.js';
 import { dashboardFiles, folderUid } from '../src/generate/provisioning.js';
 import { dashboardUid } from '../src/generate/uid.js';
-import { ALERTS, alertDef, appliesTo, buildRules, readAlertTemplates } from '../src/generate/alerts.js';
+import { buildRules, readAlertTemplates } from '../src/generate/alerts.js';
+import { ALERTS, alertDef, appliesTo } from '../src/alerts/definitions.js';
 import { UserError } from '../src/model.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Report } from '../src/analyses/report.js';
+import type { AnalysisReport } from '../src/analyses/report.js';
 import type { Row as ModelRow } from '../src/model.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,7 +82,7 @@ export function sqlJson<T = Record<string, unknown>>(db: string, statement: stri
 }
 
 /** `analyze --format json` (DESIGN.md §5); keys may be added. */
-export type AnalyzeReport = Omit<Report, 'actions'> & { [key: string]: unknown };
+export type AnalyzeReport = Omit<AnalysisReport, 'actions'> & { [key: string]: unknown };
 
 /** One stored row of error_logs (DESIGN.md §4). */
 export type Row = Omit<ModelRow, 'dedup'> & { id: number };

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import type { Report } from '../src/report/build.js';
+import type { PeriodReport } from '../src/report/build.js';
 import { jsonl, ROOT, run, tmpDir } from './helpers.js';
 import { records, UNTIL } from './report-support.js';
 
@@ -17,7 +17,7 @@ const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/r
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const dir = tmpDir('vtce-report-html-');
 const html = join(dir, 'report.html');
-let report: Report;
+let report: PeriodReport;
 let browser: Browser | undefined;
 
 before(async () => {
@@ -26,7 +26,7 @@ before(async () => {
   writeFileSync(log, jsonl([...records(), { timestamp: '2026-11-21T08:00:00Z', provider: 'mistral', message: 'Successfully recovered from error', retry_count: 1 }]));
   const json = run(['report', log, '--until', UNTIL, '--format', 'json', '--quiet']);
   assert.equal(json.code, 0, json.stderr);
-  report = JSON.parse(json.stdout) as Report;
+  report = JSON.parse(json.stdout) as PeriodReport;
   const page = run(['report', log, '--until', UNTIL, '--format', 'html', '--out', html, '--quiet']);
   assert.equal(page.code, 0, page.stderr);
   if (skip) return;
@@ -82,7 +82,7 @@ test('in headless chromium: no console error, no network request, every chart dr
     });
   });
   for (const c of charts) {
-    assert.equal(c.series, expected[c.id], `${c.id}: series`);
+    assert.equal(c.series, expected[c.id as keyof typeof expected], `${c.id}: series`);
     assert.ok(c.width > 0 && c.height > 0, `${c.id}: canvas ${c.width}x${c.height}`);
     assert.ok(c.inked > 500, `${c.id}: ${c.inked} pixels drawn`);
   }
@@ -99,7 +99,7 @@ test('in headless chromium: no console error, no network request, every chart dr
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true, timeout: 15_000 });
   assert.ok(readFileSync(join(ARTIFACTS, 'report.png')).length > 10_000);
-  const pdf = await page.pdf({ format: 'A4', printBackground: true, timeout: 30_000 });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true }); // (bounded by the test's timeout)
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   writeFileSync(join(ARTIFACTS, 'report.pdf'), pdf);
   assert.deepEqual(errors, []);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { backtest, evaluateSeries } from '../src/check/backtest.js';
 import { parseConfig } from '../src/config/load.js';
 import { defaultConfig } from '../src/config/types.js';
-import type { Report } from '../src/report/build.js';
+import type { PeriodReport } from '../src/report/build.js';
 import { alertValues, percentile } from '../src/report/values.js';
 import { jsonl, run, tmpDir } from './helpers.js';
 import { records, UNTIL } from './report-support.js';
@@ -16,13 +16,13 @@ const dir = tmpDir('vtce-report-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 const log = join(dir, 'log.jsonl');
 
-function report(args: string[]): Report {
+function report(args: string[]): PeriodReport {
   const r = run(['report', ...args, '--format', 'json', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as Report;
+  return JSON.parse(r.stdout) as PeriodReport;
 }
 
-let r: Report;
+let r: PeriodReport;
 before(() => {
   writeFileSync(log, jsonl(records()));
   r = report([log, '--until', UNTIL, '--period', 'week']);

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
-import { Cells, storedCells, type Cell, type RowFilter } from '../src/analyses/cells.js';
+import { Cells, type Cell, type RowFilter } from '../src/cells.js';
+import { storedCells } from '../src/store/cells.js';
 import { Store } from '../src/store/store.js';
 import { BIN, jsonl, ROOT, run, tmpDir, writeFixture } from './helpers.js';
 

@@ -145,7 +145,7 @@ describe('a text debug log record over several lines', () => {
     const mixed = writeFixture(dir, 'mixed.log', lines([`${ts(52)} ERROR vtcode::agent: tool failed: boom`, rec(53, 503)]));
     const m = analyzeJson([mixed]);
     assert.deepEqual([m.summary.records, m.summary.skipped], [2, 0]);
-    assert.deepEqual(m.summary.by_type.map((x: { error_type: string }) => x.error_type).sort(), ['server_error', 'unknown']);
+    assert.deepEqual(m.summary.by_type.map((x: { error_type: string | null }) => x.error_type).sort(), ['server_error', 'unknown']);
   });
 });
 

@@ -41,14 +41,9 @@ function oneRow(line: string): Row {
   return rows[0];
 }
 
-// A guard against catastrophic regex backtracking (minutes on a long line), not a timing test.
-function timed<T>(label: string, f: () => T, maxMs = 20_000): T {
-  const t0 = performance.now();
-  const r = f();
-  const ms = performance.now() - t0;
-  assert.ok(ms < maxMs, `${label} took ${ms.toFixed(0)} ms`);
-  return r;
-}
+// A guard against catastrophic regex backtracking (minutes on a long line): the tests below run under a
+// test timeout (a hang guard), not a wall-time assertion; the label names the input in a failure.
+const guarded = <T>(_label: string, f: () => T): T => f();
 
 describe('the HTTP error line', () => {
   test('becomes a raw provider failure: provider label, Display status, body to the end of the line', () => {
@@ -358,20 +353,20 @@ describe('lines not in the format are null', () => {
   });
 });
 
-describe('long lines', () => {
+describe('long lines', { timeout: 120_000 }, () => {
   const MB = 1024 * 1024;
 
   test('a 1 MB body', () => {
     const body = JSON.stringify({ error: { message: 'too large', detail: 'x '.repeat(MB / 2) } });
-    const v = timed('1 MB JSON body', () => parseTextLine(http('DeepSeek', '413 Payload Too Large', body)));
+    const v = guarded('1 MB JSON body', () => parseTextLine(http('DeepSeek', '413 Payload Too Large', body)));
     assert.equal(v?.body, body);
     const raw = 'a'.repeat(MB);
-    assert.equal(timed('1 MB raw body', () => parseTextLine(http('DeepSeek', '500 Internal Server Error', raw)))?.body, raw);
+    assert.equal(guarded('1 MB raw body', () => parseTextLine(http('DeepSeek', '500 Internal Server Error', raw)))?.body, raw);
   });
 
   test('a 1 MB error text full of `key=` and quotes', () => {
     const error = 'a=b "c=d '.repeat(MB / 9);
-    const v = timed('1 MB retry', () => parseTextLine(retry(error, 'Execution failed', false, 1)));
+    const v = guarded('1 MB retry', () => parseTextLine(retry(error, 'Execution failed', false, 1)));
     assert.equal(v?.message, error);
   });
 
@@ -389,10 +384,10 @@ describe('long lines', () => {
     ];
     for (const tail of tails) {
       for (const line of [`${TS} ERROR x::y: m ${tail}`, `${TS}  INFO x::y: ${tail}`, `${TS}  INFO ${tail}`, `${TS}  WARN vtcode.llm.retry: LLM request attempt failed error=${tail}`]) {
-        timed(`line ${JSON.stringify(line.slice(0, 60))}...`, () => parseTextLine(line));
+        guarded(`line ${JSON.stringify(line.slice(0, 60))}...`, () => parseTextLine(line));
       }
     }
-    timed('1 MB of digits', () => parseTextLine('2026-11-20T' + '1'.repeat(MB)));
+    guarded('1 MB of digits', () => parseTextLine('2026-11-20T' + '1'.repeat(MB)));
   });
 });
 

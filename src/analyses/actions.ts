@@ -1,7 +1,7 @@
 // What each finding calls for: the action items of VT Code's error-analytics guide, as data. Each
 // action has its own condition over the data and names the providers it holds for (README, "Action
 // items"); an action whose condition holds for no provider is not printed.
-import type { Cell } from './cells.js';
+import type { Cell } from '../cells.js';
 
 /** What the conditions read, per provider: error counts by kind, and the recovery rates. */
 export interface Facts {

@@ -1,10 +1,10 @@
 // The pattern analyses of DESIGN.md §5 and the summary around them, made from cells (cells.ts).
 import { isFailed, isRecovered } from '../alerts/series.js';
-import { MAX_SAMPLES, type SkipSample } from '../model.js';
+import { MAX_SKIP_SAMPLES, type SkipSample } from '../model.js';
 import { actionsFor, factsOf } from './actions.js';
-import type { Cell } from './cells.js';
+import type { Cell } from '../cells.js';
 
-export interface Report {
+export interface AnalysisReport {
   summary: {
     files: number;
     records: number;
@@ -35,7 +35,7 @@ export interface IngestCounts {
 }
 
 /** What the report's judgements are measured against (config: analyze.spike_min, alerts.low_recovery_rate). */
-export interface ReportOptions {
+export interface AnalysisOptions {
   top: number;
   spikeMin: number;
   /** The low_recovery_rate threshold that applies to a provider (its override, else the alert's). */
@@ -67,7 +67,7 @@ function groupSum(cells: Cell[], keep: (c: Cell) => boolean, key: (c: Cell) => s
   return [...out.values()];
 }
 
-export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, opts: ReportOptions): Report {
+export function buildAnalysisReport(cellIter: Iterable<Cell>, ingest: IngestCounts, opts: AnalysisOptions): AnalysisReport {
   const cells: Cell[] = [];
   const spikeCells: Cell[] = [];
   for (const c of cellIter) (c.hour === null ? cells : spikeCells).push(c);
@@ -116,14 +116,14 @@ export function buildReport(cellIter: Iterable<Cell>, ingest: IngestCounts, opts
     }))
     .sort((a, b) => cmp(a.provider, b.provider));
 
-  const report: Report = {
+  const report: AnalysisReport = {
     summary: { files: ingest.files, records, errors, ignored: ingest.ignored, skipped: ingest.skipped, from, to, by_provider: byProvider, by_type: byType },
     rate_limit_spikes: spikes,
     spike_rule: { min_events: opts.spikeMin, factor: SPIKE_FACTOR },
     auth_failures: auth,
     network_errors: network,
     recovery,
-    skipped_samples: ingest.samples.slice(0, MAX_SAMPLES),
+    skipped_samples: ingest.samples.slice(0, MAX_SKIP_SAMPLES),
     actions: {},
   };
   const facts = factsOf(cells);

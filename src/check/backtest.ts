@@ -11,7 +11,7 @@
 import { parseDurationSeconds } from '../config/duration.js';
 import type { AlertKey, Config } from '../config/types.js';
 import { seriesDef } from '../alerts/series.js';
-import { ALERTS, alertDef, byCodePoint, effectiveAlerts, type EffectiveAlert } from '../generate/alerts.js';
+import { ALERTS, alertDef, byCodePoint, effectiveAlerts, type EffectiveAlert } from '../alerts/definitions.js';
 import { UserError } from '../model.js';
 
 /** Why an alert cannot be backtested from logs: the series its rule reads that no log line gives. */

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { labelSql, seriesDef } from '../alerts/series.js';
 import type { AlertKey } from '../config/types.js';
-import { ALERTS, type AlertDef } from '../generate/alerts.js';
+import { ALERTS, type AlertDef } from '../alerts/definitions.js';
 import type { Row } from '../model.js';
 import { isBacktested, type BacktestInput, type EventSeries } from './backtest.js';
 

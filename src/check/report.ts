@@ -3,6 +3,7 @@
 import { Chalk } from 'chalk';
 import type { Config } from '../config/types.js';
 import { renderJson, renderSections, type Section } from '../render/index.js';
+import { markdownCell } from '../escape.js';
 import type { BacktestResult, PairResult } from './backtest.js';
 import type { DriftEntry } from './drift.js';
 import { FORMAT, plural, VALUE } from './format.js';
@@ -72,7 +73,7 @@ export function condition(p: Pick<PairResult, 'kind' | 'compare' | 'threshold' |
   return `${what}, for ${p.for}`;
 }
 
-export function buildReport(
+export function buildCheckReport(
   result: BacktestResult, drift: DriftEntry[], config: Config, ingest: CheckReport['ingest'], events: number, emptyAllowed: boolean,
   failOn: FailOn = 'warning',
 ): CheckReport {
@@ -207,9 +208,7 @@ export function renderTableReport(r: CheckReport, color: boolean): string {
   return `${text}${r.status === 'fail' ? c.red.bold(verdict(r)) : c.green.bold(verdict(r))}\n`;
 }
 
-// A table cell: pipes and backslashes escaped, one line, and no HTML (a provider id is data, never markup).
-const mdCell = (v: unknown) =>
-  (v === null || v === undefined ? '' : String(v)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const mdCell = (v: unknown) => markdownCell(v === null || v === undefined ? '' : String(v));
 
 /** The markdown report (also the GitHub step summary). */
 export function renderMarkdownReport(r: CheckReport): string {

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { backtest } from '../check/backtest.js';
 import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
 import { eventsIn, inputFromDb } from '../check/events.js';
-import { buildReport, CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
+import { buildCheckReport, CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
 import { loadConfig } from '../config/load.js';
 import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
@@ -91,7 +91,7 @@ export function registerCheck(program: Command): void {
         const given = { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath };
         if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir, given }));
         if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath, given }));
-        report = buildReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
+        report = buildCheckReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
       } finally {
         progress.done();
         store.close();

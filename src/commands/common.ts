@@ -2,8 +2,8 @@
 import { Command, Option } from 'commander';
 import { parseTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
+import type { OutputFormat } from '../render/sections.js';
 
-export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
 
 export interface CommonOptions {
   config?: string;

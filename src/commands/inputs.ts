@@ -1,6 +1,8 @@
-// Which paths a command reads: those given, plus VT Code's own directories with --vtcode.
+// Which paths a command reads: those given, plus VT Code's own directories with --vtcode; and with
+// --formats, more format files to read them with.
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
+import { addFormats, readFormats } from '../formats/index.js';
 import { vtcodeFiles, vtcodeLocations } from '../ingest/vtcode-dirs.js';
 import { UserError } from '../model.js';
 
@@ -8,12 +10,19 @@ export interface InputOptions {
   vtcode?: boolean;
   workspace?: string;
   quiet?: boolean;
+  formats?: string;
 }
 
 export function addInputOptions(cmd: Command): Command {
   return cmd
     .option('--vtcode', "also read VT Code's own files: its sessions directory, legacy ~/.vtcode, and the workspace's trajectories")
-    .option('--workspace <dir>', 'with --vtcode: the workspace whose .vtcode/logs to read (default: the current directory)');
+    .option('--workspace <dir>', 'with --vtcode: the workspace whose .vtcode/logs to read (default: the current directory)')
+    .option('--formats <dir>', 'more format files (field aliases, providers, markers, debug-log lines) to read with: see the README')
+    // Before the command runs, so that a bad file stops it before anything is read.
+    .hook('preAction', (command) => {
+      const dir = (command.opts() as InputOptions).formats;
+      if (dir) addFormats(readFormats(dir));
+    });
 }
 
 function locations(opts: InputOptions) {

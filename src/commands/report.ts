@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { UserError } from '../model.js';
-import { buildReport, type Report } from '../report/build.js';
+import { buildPeriodReport, type PeriodReport } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { periodEnding, PERIODS, type PeriodName } from '../report/period.js';
@@ -58,16 +58,16 @@ export function registerReport(program: Command): void {
       const paths = storeOnly ? [] : await inputPaths('report', given, opts);
       // One-shot: a temporary store, removed by close (about the cost of --db; see the README).
       const store = Store.open(opts.db ?? null, true);
-      let report: Report;
+      let report: PeriodReport;
       try {
-        let ingest: Report['ingest'] = null;
+        let ingest: PeriodReport['ingest'] = null;
         if (!storeOnly) {
           const r = await runIngest(paths, store, opts);
           if (r.interrupted) return;
           if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
           ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
         }
-        report = buildReport(store.db, config, period, ingest);
+        report = buildPeriodReport(store.db, config, period, ingest);
       } finally {
         store.close();
       }
@@ -99,7 +99,7 @@ function writeOut(path: string, text: string): void {
  * The config (the user's, else the commented default) with the suggested threshold, as a per-provider
  * override, of each alert that fired more than once a week: a threshold never reached is left alone.
  */
-function writeSuggestedConfig(path: string, config: Config, report: Report): number {
+function writeSuggestedConfig(path: string, config: Config, report: PeriodReport): number {
   const doc = parseDocument(readFileSync(config.source ?? CONFIG_TEMPLATE, 'utf8'));
   let n = 0;
   for (const t of report.threshold_review) {

@@ -1,5 +1,6 @@
 // A fingerprint of the config that generated files carry in their header, so a stale file shows.
 import { createHash } from 'node:crypto';
+import { sortKeys } from '../text.js';
 import type { Config } from './types.js';
 
 /**
@@ -16,10 +17,3 @@ export function configHash(config: Config): string {
   return createHash('sha256').update(normalizedConfig(config)).digest('hex');
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  }
-  return v;
-}

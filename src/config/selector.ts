@@ -3,6 +3,7 @@
 // always well-formed PromQL, never text pasted from the config.
 
 import { RE2JS } from 're2js';
+import { promqlString } from '../escape.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -56,26 +57,6 @@ export function parseSelector(text: string): Matcher[] {
 /** The canonical text of matchers: `a="b", c=~"d"` (no braces). */
 export function formatMatchers(matchers: readonly Matcher[]): string {
   return matchers.map((m) => `${m.name}${m.op}${promqlString(m.value)}`).join(', ');
-}
-
-/** A PromQL double-quoted string literal holding `value` exactly (every non-printable character escaped). */
-export function promqlString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (isUnprintable(c)) out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
-/** Characters that must never appear raw in YAML or a PromQL string: controls, line/paragraph separators, BOM, surrogates. */
-export function isUnprintable(c: number): boolean {
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff;
 }
 
 /** Whether a string holds a lone UTF-16 surrogate (it cannot be written as UTF-8). */

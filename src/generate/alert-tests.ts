@@ -11,13 +11,14 @@ import { parseSelector } from '../config/selector.js';
 import { tryParseDurationMs, formatDurationMs } from '../config/duration.js';
 import type { Config } from '../config/types.js';
 import { UserError } from '../model.js';
-import { alertDef, appliesTo, byCodePoint, type Rule, type RuleInstance } from './alerts.js';
+import { type Rule } from './alerts.js';
+import { alertDef, appliesTo, byCodePoint, type RuleInstance } from '../alerts/definitions.js';
 import { expandGoTemplate } from './go-template.js';
 import { labelSamples } from './label-samples.js';
 import { SEMANTICS, simulate, type FiringAlert, type SemanticsName, type SimCounter, type SimSetup } from './promsim.js';
-import { promqlString } from '../config/selector.js';
+import { promqlString } from '../escape.js';
 
-const MAX_SAMPLES = 50_000; // per series: promtool keeps them all and evaluates every step
+const MAX_SERIES_SAMPLES = 50_000; // per series: promtool keeps them all and evaluates every step
 
 interface Built {
   instance: RuleInstance;
@@ -59,7 +60,7 @@ function testsFor(config: Config, target: Built, family: Built[], eiMs: number, 
   const ceilEi = (ms: number) => Math.ceil(ms / eiMs) * eiMs;
   const untilMs = Math.max(...rules.map((r) => ceilEi(windowMs(r)) + ceilEi(forMs(r)))) + 2 * eiMs;
   const samples = untilMs / intervalMs;
-  if (samples > MAX_SAMPLES) {
+  if (samples > MAX_SERIES_SAMPLES) {
     throw new UserError(`--tests: ${def.name} needs ${samples} samples per series (window and evaluation_interval ${config.evaluation_interval} share only a ${formatDurationMs(intervalMs)} step); use coarser durations`);
   }
   const setups: SimSetup[] = semantics.map((name) => ({ intervalMs, samples, windowMs, semantics: SEMANTICS[name] }));

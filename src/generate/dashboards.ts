@@ -27,12 +27,13 @@ import type {
   ThresholdsConfig, VariableModel,
 } from '@grafana/schema';
 import { parseDurationSeconds } from '../config/duration.js';
-import { formatMatchers, parseSelector, promqlString as quote } from '../config/selector.js';
-import { ALERT_KEYS, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
+import { formatMatchers, parseSelector } from '../config/selector.js';
+import { grafanaPromqlString as promqlString, regexLiteral } from '../escape.js';
+import { ALERT_KEYS, effectiveSpec, type AlertKey, type AlertSpec, type Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { slug, sortKeys } from '../text.js';
 import { promqlSyntaxError } from './promql.js';
-import { effectiveSpec } from '../config/types.js';
-import { alertDef, byCodePoint, isOverridden, quoteRegex } from './alerts.js';
+import { alertDef, alertRules, byCodePoint } from '../alerts/definitions.js';
 import { fill, type TemplateValue } from './template.js';
 import { dashboardUid } from './uid.js';
 
@@ -58,9 +59,9 @@ export interface DashboardFile {
  */
 export function providerFileName(id: string): string {
   if (SAFE_FILE_ID.test(id)) return `provider-${id}.json`;
-  const slug = id.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 40).replace(/[-.]+$/, '');
+  const stem = slug(id, 40, true);
   const hash = createHash('sha256').update(id).digest('hex').slice(0, 8);
-  return `provider-${slug ? `${slug}-` : ''}${hash}.json`;
+  return `provider-${stem ? `${stem}-` : ''}${hash}.json`;
 }
 
 /** The overview and one dashboard per configured provider, in that order. */
@@ -102,15 +103,6 @@ export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Values and rules
@@ -123,20 +115,9 @@ interface Scope {
 }
 
 /** One alert rule as the alerts write it: which series it covers and with which settings. */
-interface Rule {
-  /** Extra label matcher of this rule (the default rule excludes overridden providers), or null. */
-  matcher: string | null;
-  spec: AlertSpec;
-}
-
-/** A PromQL double-quoted string. `$` is written \x24 so that Grafana never reads a label value as a variable. */
-function promqlString(value: string): string {
-  return quote(value).replace(/\$/g, '\\x24');
-}
-
 /** A PromQL regex matching exactly one of `values`. */
 function promqlAlternation(values: string[]): string {
-  return promqlString(values.map(quoteRegex).join('|'));
+  return promqlString(values.map(regexLiteral).join('|'));
 }
 
 /** config.metrics.selector in its canonical form (`job="vtcode", env="prod"`), or ''. */
@@ -160,19 +141,19 @@ function windowSeconds(window: string, key: AlertKey): number {
   }
 }
 
-/**
- * The rules of an alert as gen-alerts writes them (src/generate/alerts.ts decides what an override is and what
- * a provider's settings are): on a provider dashboard the provider's own; on the overview the default rule,
- * which leaves out the providers with an override, then one rule per override. Disabled rules are kept, so
- * the panel still plots their series (without a line).
- */
-function rulesFor(config: Config, key: AlertKey, scope: Scope): Rule[] {
+/** A rule as a panel draws it: the label matcher of its series (null: all of the panel's), its settings. */
+interface PanelRule {
+  matcher: string | null;
+  spec: AlertSpec;
+}
+
+/** The rules of an alert a panel draws: on a provider dashboard the provider's own; on the overview all. */
+function rulesFor(config: Config, key: AlertKey, scope: Scope): PanelRule[] {
   if (scope.provider !== null) return [{ matcher: null, spec: effectiveSpec(config, key, scope.provider) }];
-  const overridden = Object.keys(config.overrides).filter((p) => isOverridden(config, key, p)).sort(byCodePoint);
-  return [
-    { matcher: overridden.length ? `provider!~${promqlAlternation(overridden)}` : null, spec: config.alerts[key] },
-    ...overridden.map((p) => ({ matcher: `provider=${promqlString(p)}`, spec: effectiveSpec(config, key, p) })),
-  ];
+  return alertRules(config, key, { includeDisabled: true }).map((r) => ({
+    matcher: r.provider !== null ? `provider=${promqlString(r.provider)}` : r.excluded.length ? `provider!~${promqlAlternation(r.excluded)}` : null,
+    spec: r.spec,
+  }));
 }
 
 /** The values every string of a template can use (README in templates/dashboards/ lists them). */
@@ -416,7 +397,7 @@ function buildPanel(config: Config, t: Template, scope: Scope, values: Record<st
   }
 
   // Targets: once per alert rule when the panel draws an alert's thresholds, else once.
-  const rules: Array<Rule | null> = thresholdsFrom ? rulesFor(config, thresholdsFrom as AlertKey, scope) : [null];
+  const rules: Array<PanelRule | null> = thresholdsFrom ? rulesFor(config, thresholdsFrom as AlertKey, scope) : [null];
   const outTargets: Record<string, unknown>[] = [];
   const overrides = [...(fieldConfig.overrides ?? [])];
   let threshold: ThresholdsConfig | null = null;

@@ -2,7 +2,7 @@
 // text of a firing alert in the generated promtool tests: `{{ $labels.x }}`, `{{ $value }}`, the pipes
 // humanize / humanizePercentage / urlquery, string literals, and if/else if/else/end over `eq`.
 // Anything else is reported, so a user's template never yields a test that cannot pass.
-import { promqlString } from '../config/selector.js';
+import { promqlString } from '../escape.js';
 
 export interface TemplateData {
   labels: Record<string, string>;

@@ -7,7 +7,7 @@ import { parseSelector } from '../config/selector.js';
 import type { AlertKey, Config } from '../config/types.js';
 import { providerId } from '../ingest/providers.js';
 import { SERIES } from '../alerts/series.js';
-import { ALERTS, isOverridden, type RuleInstance } from './alerts.js';
+import { ALERTS, isOverridden, type RuleInstance } from '../alerts/definitions.js';
 import { readPromql } from './promql.js';
 import type { GeneratedAlerts } from './rules-file.js';
 

@@ -4,8 +4,8 @@
 // Prometheus 2.x and 3.x read a range differently (SEMANTICS below); the generated tests state only what
 // every one of them predicts, and promtool then checks the real rules against it, so a rule that
 // disagrees with the config's intent fails its test on either version.
-import type { RuleInstance } from './alerts.js';
-import { appliesTo } from './alerts.js';
+import type { RuleInstance } from '../alerts/definitions.js';
+import { appliesTo } from '../alerts/definitions.js';
 
 /** A test counter: starts at 0 and grows by `step` at every sample. */
 export interface SimCounter {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { slug } from '../text.js';
 import { BUNDLED_TEMPLATES, buildDashboards, canonicalJson } from './dashboards.js';
 import { fillFile } from './template.js';
 
@@ -28,8 +29,8 @@ export interface OutputFile {
  */
 export function folderUid(config: Config): string {
   const title = config.grafana.folder;
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 27).replace(/-+$/, '') || 'folder';
-  return `${slug}-${createHash('sha256').update(title).digest('hex').slice(0, 12)}`;
+  const stem = slug(title, 27) || 'folder';
+  return `${stem}-${createHash('sha256').update(title).digest('hex').slice(0, 12)}`;
 }
 
 /** The provisioning YAML (apiVersion 1, one file provider reading `path` into the config's folder). */

@@ -4,9 +4,11 @@
 import { configHash } from '../config/hash.js';
 import type { Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { slug } from '../text.js';
 import { VERSION } from '../version.js';
 import { buildAlertTests } from './alert-tests.js';
-import { buildRules, fillYaml, readAlertTemplates, type AlertTemplates, type Rule, type RuleInstance } from './alerts.js';
+import { buildRules, fillYaml, readAlertTemplates, type AlertTemplates, type Rule } from './alerts.js';
+import { type RuleInstance } from '../alerts/definitions.js';
 import { toYaml } from './yaml-emit.js';
 
 export type RulesFormat = 'rules' | 'prometheusrule';
@@ -33,7 +35,7 @@ export function generateAlerts(config: Config, format: RulesFormat = 'rules', te
   const values = {
     rules: rules.map((r) => r.rule) as unknown as Record<string, unknown>[],
     evaluation_interval: config.evaluation_interval,
-    name: `vtcode-errors-${config.metrics.prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'rules'}`,
+    name: `vtcode-errors-${slug(config.metrics.prefix) || 'rules'}`,
   };
   const doc = fillYaml(skeleton.file, skeleton.text, values);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${skeleton.file}: the template must be a YAML mapping`);

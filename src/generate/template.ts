@@ -4,6 +4,7 @@
 // for the context it lands in.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../model.js';
+import { doubleQuotedBody, regexLiteral } from '../escape.js';
 
 export type TemplateValue = string | number | boolean | null | readonly unknown[] | Record<string, unknown>;
 
@@ -12,16 +13,16 @@ const FILTERS: Record<string, (v: unknown) => string> = {
   // A JSON value (strings quoted and escaped); also a valid YAML flow scalar. Anywhere in a chain.
   json: (v) => JSON.stringify(v),
   // Inside a PromQL double-quoted string: backslash, quote and every non-printable character escaped.
-  promql: (v) => escapeForDoubleQuotes(text(v)),
+  promql: (v) => doubleQuotedBody(text(v)),
   // A regular expression matching the value literally (for `=~` / `!~`); a list matches any of its items.
-  regex: (v) => (Array.isArray(v) ? v.map((x) => quoteMeta(text(x))).join('|') : quoteMeta(text(v))),
+  regex: (v) => (Array.isArray(v) ? v.map((x) => regexLiteral(text(x))).join('|') : regexLiteral(text(v))),
   // A YAML double-quoted scalar for a string; numbers, booleans, null, lists and maps as YAML flow
   // collections (JSON syntax, with every string escaped as a double-quoted scalar).
   yaml: (v) => yamlFlow(v),
 };
 
 function yamlFlow(v: unknown): string {
-  if (typeof v === 'string') return `"${escapeForDoubleQuotes(v)}"`;
+  if (typeof v === 'string') return `"${doubleQuotedBody(v)}"`;
   if (Array.isArray(v)) return `[${v.map(yamlFlow).join(', ')}]`;
   if (v !== null && typeof v === 'object') {
     return `{${Object.entries(v).map(([k, x]) => `${yamlFlow(k)}: ${yamlFlow(x)}`).join(', ')}}`;
@@ -81,24 +82,3 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-// RE2's (and Go's regexp.QuoteMeta) metacharacters.
-function quoteMeta(v: string): string {
-  return v.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}
-
-// The body of a double-quoted string that PromQL, Go and YAML all read back as `v`: `\\`, `\"`, the usual
-// short escapes, and \uXXXX (\UXXXXXXXX) for every other control, separator or non-character.
-function escapeForDoubleQuotes(v: string): string {
-  let out = '';
-  for (const ch of v) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
-      out += `\\u${c.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return out;
-}

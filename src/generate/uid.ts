@@ -2,6 +2,7 @@
 // annotations link to them), so the two always agree.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
+import { slug } from '../text.js';
 
 const MAX_UID = 40; // Grafana's limit
 const HASH_CHARS = 10;
@@ -19,10 +20,7 @@ export function dashboardUid(config: Pick<Config, 'metrics'>, kind: 'overview' |
   const key = kind === 'overview' ? [prefix, selector, 'overview'] : [prefix, selector, 'provider', kind.provider];
   const hash = createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, HASH_CHARS);
   const name = kind === 'overview' ? 'overview' : kind.provider;
-  const stem = slug(`${prefix}-${name}`).slice(0, MAX_UID - HASH_CHARS - 1).replace(/-+$/, '') || 'dashboard';
+  const stem = slug(`${prefix}-${name}`, MAX_UID - HASH_CHARS - 1) || 'dashboard';
   return `${stem}-${hash}`;
 }
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-}

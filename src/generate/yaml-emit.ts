@@ -2,7 +2,7 @@
 // (U+2028, DEL, NEL, BOM) raw inside scalars, which Prometheus' YAML reader turns into line breaks or
 // rejects; values here are data from the config, so every scalar is written in a form that reads back
 // exactly: plain when unambiguous, a literal block for multi-line text, else double-quoted with escapes.
-import { isUnprintable } from '../config/selector.js';
+import { isUnprintable, promqlString } from '../escape.js';
 
 /** YAML for plain data (maps, lists, strings, finite numbers, booleans, null), 2-space indents, lists indented. */
 export function toYaml(value: unknown): string {
@@ -65,7 +65,7 @@ function scalar(value: unknown): string {
     return String(value);
   }
   const s = String(value);
-  return plainOk(s) ? s : doubleQuoted(s);
+  return plainOk(s) ? s : promqlString(s); // (YAML reads a double-quoted PromQL string alike)
 }
 
 // Words and number-like text that a YAML 1.1 or 1.2 reader would not read back as this string.
@@ -90,15 +90,3 @@ function literalOk(s: string): boolean {
   return !body.split('\n').some((l) => /\s$/.test(l));
 }
 
-function doubleQuoted(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (isUnprintable(c)) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}

@@ -1,7 +1,7 @@
 // One chunk of a file's bytes (whole lines) -> rows, counts and samples. A pure function, run in a
 // worker thread (worker.ts) or on the main thread: everything from decoding to classification.
-import { Cells, type Cell, type RowFilter } from '../analyses/cells.js';
-import { MAX_SAMPLES, type Row } from '../model.js';
+import { Cells, type Cell, type RowFilter } from '../cells.js';
+import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
 import { emptyPacked, pushRow, type PackedRows, type SerializedRows } from '../store/packed.js';
 import { Framer, type FrameSink } from './framer.js';
 import { readValue, type RecordSink } from './shapes.js';
@@ -81,14 +81,14 @@ class Batch implements FrameSink, RecordSink {
   text(line: string, lineNo: number): boolean {
     const record = parseTextLine(line);
     if (record === null) return false;
-    this.read(record, lineNo);
+    this.read(record, lineNo, 'debug');
     return true;
   }
   // One record that cannot be read (JSON nested too deep to serialise again, say) is skipped; the
   // rest of the file is still read.
-  private read(value: unknown, line: number): void {
+  private read(value: unknown, line: number, from: 'debug' | null = null): void {
     try {
-      readValue(value, this.file, line, this);
+      readValue(value, this.file, line, this, from);
     } catch (err) {
       if (err instanceof StrictStop) throw err;
       this.skipped(line, err instanceof RangeError ? 'record nested too deeply' : `unreadable record (${(err as Error)?.message ?? err})`);
@@ -115,7 +115,7 @@ class Batch implements FrameSink, RecordSink {
     this.skippedCount++;
     const kind = reasonKind(reason);
     this.skippedBy[kind] = (this.skippedBy[kind] ?? 0) + 1;
-    if (this.samples.length < MAX_SAMPLES) this.samples.push({ line, reason });
+    if (this.samples.length < MAX_SKIP_SAMPLES) this.samples.push({ line, reason });
   }
   result(lines: number, bytes: number, open: ChunkResult['open']): ChunkResult {
     return {

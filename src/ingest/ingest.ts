@@ -3,9 +3,9 @@
 // kill at any moment loses nothing and a re-run adds exactly what is new.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { InternalError, MAX_SAMPLES, UserError, type SkipSample } from '../model.js';
+import { InternalError, MAX_SKIP_SAMPLES, UserError, type SkipSample } from '../model.js';
 import type { FileState, RowSink } from '../store/store.js';
-import type { Cell } from '../analyses/cells.js';
+import type { Cell } from '../cells.js';
 import type { PackedRows, SerializedRows } from '../store/packed.js';
 import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
@@ -140,9 +140,9 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
     result.ignored += totals.ignored + outcome.tentative.ignored;
     result.skipped += totals.skipped + outcome.tentative.skipped;
     result.blank += totals.blank;
-    if (result.samples.length < MAX_SAMPLES) {
+    if (result.samples.length < MAX_SKIP_SAMPLES) {
       const samples = [...store.samples(outcome.fileId), ...outcome.tentative.samples];
-      for (const s of samples.slice(0, MAX_SAMPLES - result.samples.length)) result.samples.push({ file: file.path, ...s });
+      for (const s of samples.slice(0, MAX_SKIP_SAMPLES - result.samples.length)) result.samples.push({ file: file.path, ...s });
     }
     if (outcome.interrupted) {
       result.interrupted = true;
@@ -195,7 +195,7 @@ class Pending {
     this.ignored += r.ignored;
     this.skipped += r.skipped;
     this.blank += r.blank;
-    if (this.samples.length < MAX_SAMPLES) this.samples.push(...r.samples.slice(0, MAX_SAMPLES - this.samples.length));
+    if (this.samples.length < MAX_SKIP_SAMPLES) this.samples.push(...r.samples.slice(0, MAX_SKIP_SAMPLES - this.samples.length));
     this.lines += r.lines;
     this.bytes += r.bytes;
   }

@@ -2,6 +2,7 @@
 // files and writes the store. Small inputs are parsed in place: starting workers costs more than it saves.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { addedFormats } from '../formats/index.js';
 import { debugging, InternalError } from '../model.js';
 import { parseChunk, type ChunkJob, type ChunkResult } from './chunk.js';
 
@@ -49,7 +50,7 @@ class WorkerPool implements Parser {
   // worker run out of memory, and then that worker's chunks are parsed here instead and it is replaced.
   private start(slot: number): Worker {
     const w = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: { behindMain: this.behindMain },
+      workerData: { behindMain: this.behindMain, formats: addedFormats() }, // a user's format files (--formats) too
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 },
     });
     w.on('message', (m: { id: number; result?: ChunkResult; error?: string; stack?: string }) => {
@@ -81,10 +82,14 @@ class WorkerPool implements Parser {
     const load = this.workers.map(() => 0);
     for (const p of this.waiting.values()) load[p.worker] += p.job.bytes.byteLength;
     const worker = load.indexOf(Math.min(...load));
-    return new Promise((resolve, reject) => {
+    const result = new Promise<ChunkResult>((resolve, reject) => {
       this.waiting.set(id, { worker, job, resolve, reject });
       this.workers[worker].postMessage({ id, job });
     });
+    // When a run stops at the first failed chunk, the chunks still under way fail too, unawaited:
+    // handled here, so that they do not end the process as unhandled rejections.
+    result.catch(() => {});
+    return result;
   }
 
   async close(): Promise<void> {

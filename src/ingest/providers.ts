@@ -1,15 +1,36 @@
 // Provider ids: a known id or display label wins; an unknown value is kept lower-cased; only a missing
 // provider is inferred (target module path, then API host in the text, then model name). Tables in
-// formats/providers.ts.
-import { PROVIDERS as tables } from './formats/providers.js';
+// formats/providers.json, then a user's format files.
+import { formatFiles, onFormats } from '../formats/index.js';
 
 // Lookup key: lower-case with spaces, dots, dashes and underscores removed, so `LM Studio`,
 // `lm-studio` and `lmstudio` meet.
 const squash = (s: string) => s.toLowerCase().replace(/[\s._-]+/g, '');
 
-const BY_KEY = new Map<string, string>();
-for (const id of tables.ids) BY_KEY.set(squash(id), id);
-for (const [label, id] of Object.entries(tables.labels)) BY_KEY.set(squash(label), id);
+let BY_KEY!: Map<string, string>;
+let HOSTS!: Array<{ re: RegExp; id: string }>;
+let ANY_HOST!: RegExp;
+let MODELS!: Array<{ re: RegExp; id: string }>;
+
+onFormats(() => {
+  const files = formatFiles('providers');
+  // A key an earlier file defines keeps its id (built-in files come first); within a file, a label
+  // may name an id's key again.
+  const byKey = new Map<string, string>();
+  for (const f of files) {
+    const own = new Map<string, string>();
+    for (const id of f.ids ?? []) own.set(squash(id), id);
+    for (const [label, id] of Object.entries(f.labels ?? {})) own.set(squash(label), id);
+    for (const [key, id] of own) if (!byKey.has(key)) byKey.set(key, id);
+  }
+  BY_KEY = byKey;
+  HOSTS = files.flatMap((f) => f.hosts ?? []).map(({ host, id }) => ({
+    re: new RegExp(host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (host.startsWith(':') ? '(?!\\d)' : ''), 'i'),
+    id,
+  }));
+  ANY_HOST = new RegExp(HOSTS.map((h) => h.re.source).join('|'), 'i');
+  MODELS = files.flatMap((f) => f.models ?? []).map(({ pattern, id }) => ({ re: new RegExp(pattern, 'i'), id }));
+});
 
 /** A known id for a provider string, or null. */
 export function knownProvider(value: string): string | null {
@@ -20,14 +41,6 @@ export function knownProvider(value: string): string | null {
 export function providerId(value: string): string {
   return knownProvider(value) ?? value.trim().toLowerCase();
 }
-
-const HOSTS = tables.hosts.map(([host, id]) => ({
-  re: new RegExp(host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (host.startsWith(':') ? '(?!\\d)' : ''), 'i'),
-  id,
-}));
-const ANY_HOST = new RegExp(HOSTS.map((h) => h.re.source).join('|'), 'i');
-
-const MODELS = tables.models.map(([pattern, id]) => ({ re: new RegExp(pattern, 'i'), id }));
 
 /** Infer a missing provider from a tracing target, the text of the record, and the model. */
 export function inferProvider(target: string | null, texts: readonly string[], model: string | null): string {

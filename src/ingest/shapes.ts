@@ -1,9 +1,9 @@
 // JSON values -> rows. The shapes of DESIGN.md §2: flat records, tracing-subscriber JSON (fields under
 // `fields`), raw provider failures, VT Code session archives (one record per `error_logs` entry) and
-// trajectory `llm_retry_metrics` lines. Field names are the tables in formats/fields.ts.
+// trajectory `llm_retry_metrics` lines. Field names and event phrases are data: formats/fields.json.
 import { bodyMessage, classify, normaliseErrorType, redact, statusInText } from '../classify/index.js';
+import { formatFiles, onFormats, type FieldName, type PhraseEvent } from '../formats/index.js';
 import { EVENTS, type EventKind, type Row } from '../model.js';
-import { EVENT_PHRASES, FIELDS } from './formats/fields.js';
 import { inferProvider, providerId } from './providers.js';
 import { parseCount, parseStatus, parseTimestamp, stripAnsi } from './values.js';
 
@@ -16,18 +16,40 @@ export interface RecordSink {
 }
 
 const MAX_MESSAGE = 500;
-const ANY_PHRASE = new RegExp(EVENT_PHRASES.map(([p]) => p).join('|'), 'i');
 const EVENT_SET = new Set<string>(EVENTS);
+
+// Each field's names in order of preference, and the event phrases: the built-in file's, then a user's.
+let FIELDS!: Record<FieldName, string[]>;
+let EVENT_PHRASES!: Array<[string, PhraseEvent]>;
+let ANY_PHRASE!: RegExp;
+let STATUS_FIELDS!: string[][]; // each in turn: `status` may be the outcome
+onFormats(() => {
+  const files = formatFiles('fields');
+  const fields = {} as Record<FieldName, string[]>;
+  for (const f of files) {
+    for (const [name, { names }] of Object.entries(f.fields ?? {}) as Array<[FieldName, { names: string[] }]>) {
+      const known = (fields[name] ??= []);
+      for (const n of names) if (!known.includes(n)) known.push(n);
+    }
+  }
+  FIELDS = fields;
+  EVENT_PHRASES = files.flatMap((f) => (f.eventPhrases ?? []).map((p): [string, PhraseEvent] => [p.phrase, p.event]));
+  ANY_PHRASE = new RegExp(EVENT_PHRASES.map(([p]) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  STATUS_FIELDS = FIELDS.status.map((name) => [name]);
+});
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** One JSON value from the framer, at `line` of `file`. */
-export function readValue(value: unknown, file: string, line: number, sink: RecordSink): void {
+/**
+ * One JSON value from the framer, at `line` of `file`. `from`: the reader that made it, `debug` for a line
+ * of VT Code's text debug log (textlog.ts). Provenance is the reader's word, never a field of the record.
+ */
+export function readValue(value: unknown, file: string, line: number, sink: RecordSink, from: 'debug' | null = null): void {
   if (!isObj(value)) return sink.skipped(line, 'not an object');
   if (isObj(value.metadata) && ('error_logs' in value || 'messages' in value || 'transcript' in value)) {
     return readArchive(value, file, line, sink);
   }
-  const fromDebugLog = value.__origin === 'debug'; // a line of VT Code's text debug log (textlog.ts)
+  const fromDebugLog = from === 'debug';
   if (typeof value.kind === 'string' && !('level' in value) && !('fields' in value) && !('provider' in value)) {
     return readTrajectory(value, file, line, fromDebugLog ? 'debug' : 'trajectory', sink);
   }
@@ -171,7 +193,6 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
 const dedupText = (m: string) => m.slice(0, 300).toLowerCase().replace(/\s+/g, ' ').trim();
 
 const FINAL_ERROR = ['final_error'];
-const STATUS_FIELDS = FIELDS.status.map((name) => [name]); // each in turn: `status` may be the outcome
 const OUTCOME = /^\s*(recovered|failed)\s*$/i;
 
 /** A field: the first of `names` present at the top level, else under `fields`. */

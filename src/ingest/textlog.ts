@@ -6,22 +6,31 @@
 // A message or value holding line breaks (a pretty-printed error body, a backtrace) goes on over the
 // lines after it, which do not start with a timestamp: the framer joins them to it (framer.ts).
 // One such line becomes one JSON-shaped record that shapes.ts `readValue` already understands, so the
-// classification and everything after it are shared with the JSON formats:
-// - `<Provider> HTTP error provider=".." status=429 Too Many Requests body=...`  -> raw provider failure
-//   (`error_message`: the provider's own message, from the body)
-// - `LLM request attempt failed error=.. category=.. retryable=.. attempt=N max_retries=N` -> `retry` row
-// - `turn metric metric="llm_retry_outcome" ...`                                -> trajectory record
+// classification and everything after it are shared with the JSON formats. Which lines are read as
+// more than that is data (formats/debug-lines.json), each entry naming one of three readers:
+// - http_error: `<Provider> HTTP error provider=".." status=429 Too Many Requests body=...`  -> raw
+//   provider failure (`error_message`: the provider's own message, from the body)
+// - retry: `LLM request attempt failed error=.. category=.. retryable=.. attempt=N max_retries=N` -> `retry` row
+// - retry_outcome: `turn metric metric="llm_retry_outcome" ...`                   -> trajectory record
 // - any other ERROR line -> `{timestamp, level, target, message, ...fields}`      -> `error` row
 // - any other line (span new/enter/exit/close, INFO, WARN...) -> a record with no field readValue
 //   reads as an error, so it is ignored whatever its text or fields say.
 // null: the line is not in the format (or is one of the three lines above, cut short): the caller
 // counts it as skipped.
 import { bodyMessage } from '../classify/index.js';
+import { formatFiles, onFormats, type DebugLine, type MessageMatch } from '../formats/index.js';
 import { stripAnsi } from './values.js';
 
 export type TextRecord = Record<string, unknown>;
+type Read<R extends DebugLine['read']> = Extract<DebugLine, { read: R }>;
 
+// A label for whoever reads these records: the reader of a record is told where it came from by its
+// caller (chunk.ts), never by this field, which any JSON record could hold.
 const ORIGIN = 'debug';
+let LINES!: DebugLine[];
+onFormats(() => {
+  LINES = formatFiles('debug-lines').flatMap((f) => f.lines ?? []);
+});
 const PREFIX = /^\d{4}-\d{2}-\d{2}T/;
 // RFC 3339: tracing-subscriber writes `YYYY-MM-DDTHH:MM:SS.ffffffZ`; other timers write an offset.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
@@ -95,31 +104,39 @@ export function parseTextLine(record: string): TextRecord | null {
   const fieldsAt = keyLength(text, 0) > 0 ? 0 : nextKey(text, 0);
   const message = fieldsAt < 0 ? text : text.slice(0, Math.max(0, fieldsAt - 1));
 
-  if (message === 'LLM request attempt failed') return retryRecord(base, text, fieldsAt);
-  if (message === 'turn metric') {
-    const fields = fieldsAt < 0 ? {} : parseFields(text, fieldsAt);
-    if (fields.metric === 'llm_retry_outcome') return retryOutcomeRecord(timestamp, fields);
-    return otherRecord(base, message, fields, text);
+  // The first kind of line whose message matches and whose `when` fields hold reads the line (the retry
+  // reader parses its own fields, from the end).
+  let parsed: Record<string, string> | null = null;
+  const fields = () => (parsed ??= fieldsAt < 0 ? {} : parseFields(text, fieldsAt));
+  for (const kind of LINES) {
+    if (!matches(kind.message, message)) continue;
+    if (kind.when && !Object.entries(kind.when).every(([k, v]) => fields()[k] === v)) continue;
+    if (kind.read === 'retry') return retryRecord(base, text, fieldsAt, kind);
+    if (kind.read === 'retry_outcome') return retryOutcomeRecord(timestamp, fields(), kind);
+    const n = kind.fields;
+    if (Object.hasOwn(fields(), n.status) || Object.hasOwn(fields(), n.body) || Object.hasOwn(fields(), n.provider)) {
+      return httpErrorRecord(base, message, fields(), kind);
+    }
   }
-  const fields = fieldsAt < 0 ? {} : parseFields(text, fieldsAt);
-  if (message.endsWith('HTTP error') && ('status' in fields || 'body' in fields || 'provider' in fields)) {
-    return httpErrorRecord(base, message, fields);
-  }
-  return otherRecord(base, message, fields, text);
+  return otherRecord(base, message, fields(), text);
 }
+
+const matches = (m: MessageMatch, message: string): boolean =>
+  'equals' in m ? message === m.equals : message.endsWith(m.endsWith);
 
 // `tracing::warn!(provider = provider_name, status = %status, body = %error_text, "{} HTTP error",
 // provider_name)` (vtcode-llm/src/providers/error_handling.rs). A line without its status or body, or
 // whose JSON body does not close, is cut short: null, so that it is read again once complete.
-function httpErrorRecord(base: TextRecord, message: string, fields: Record<string, string>): TextRecord | null {
-  const status = fields.status;
-  const body = fields.body;
+function httpErrorRecord(base: TextRecord, message: string, fields: Record<string, string>, kind: Read<'http_error'>): TextRecord | null {
+  const status = fields[kind.fields.status];
+  const body = fields[kind.fields.body];
   if (status === undefined || body === undefined) return null;
   const b = body.trim();
   const human = bodyMessage(body);
   if (human === null && (b.startsWith('{') || b.startsWith('[')) && !isJson(b)) return null;
-  const label = message.slice(0, message.length - 'HTTP error'.length).trim();
-  const provider = fields.provider ?? (label || undefined);
+  // The message before its matched end names the provider: `DeepSeek HTTP error`.
+  const label = 'endsWith' in kind.message ? message.slice(0, message.length - kind.message.endsWith.length).trim() : '';
+  const provider = fields[kind.fields.provider] ?? (label || undefined);
   const out: TextRecord = { ...base, message };
   if (provider !== undefined) out.provider = provider;
   out.status = status;
@@ -136,8 +153,8 @@ function httpErrorRecord(base: TextRecord, message: string, fields: Record<strin
 // retryable = is_retryable, attempt = attempt + 1, max_retries, "LLM request attempt failed")`
 // (src/agent/runloop/unified/turn/turn_processing/llm_request/mod.rs). The error text is a Display
 // value that may hold anything, ` key=` included: the fields after it are found from the end.
-function retryRecord(base: TextRecord, text: string, at: number): TextRecord | null {
-  const f = at < 0 ? null : retryFieldsFromEnd(text, at) ?? retryFieldsInOrder(text, at);
+function retryRecord(base: TextRecord, text: string, at: number, kind: Read<'retry'>): TextRecord | null {
+  const f = at < 0 ? null : retryFieldsFromEnd(text, at, kind.fields) ?? retryFieldsInOrder(text, at, kind.fields);
   if (!f) return null;
   const out: TextRecord = { ...base, event: 'retry', message: f.error };
   if (f.category !== undefined) out.error_category = f.category;
@@ -156,23 +173,27 @@ interface RetryFields {
   maxRetries?: number;
 }
 
-function retryFieldsFromEnd(text: string, at: number): RetryFields | null {
-  if (!text.startsWith('error=', at)) return null;
-  const pMax = text.lastIndexOf(' max_retries=');
+type RetryNames = Read<'retry'>['fields'];
+
+function retryFieldsFromEnd(text: string, at: number, n: RetryNames): RetryFields | null {
+  const kError = `${n.error}=`;
+  const [kCategory, kRetryable, kAttempt, kMax] = [n.category, n.retryable, n.attempt, n.maxRetries].map((k) => ` ${k}=`);
+  if (!text.startsWith(kError, at)) return null;
+  const pMax = text.lastIndexOf(kMax);
   if (pMax < at) return null;
-  const pAttempt = text.lastIndexOf(' attempt=', pMax - 1);
+  const pAttempt = text.lastIndexOf(kAttempt, pMax - 1);
   if (pAttempt < at) return null;
-  const pRetryable = text.lastIndexOf(' retryable=', pAttempt - 1);
+  const pRetryable = text.lastIndexOf(kRetryable, pAttempt - 1);
   if (pRetryable < at) return null;
-  const pCategory = text.lastIndexOf(' category=', pRetryable - 1);
-  if (pCategory < at + 'error='.length - 1) return null;
-  const retryable = text.slice(pRetryable + 11, pAttempt);
-  const attempt = text.slice(pAttempt + 9, pMax);
-  const max = /^(\d+)(?: |$)/.exec(text.slice(pMax + 13, pMax + 13 + 24));
+  const pCategory = text.lastIndexOf(kCategory, pRetryable - 1);
+  if (pCategory < at + kError.length - 1) return null;
+  const retryable = text.slice(pRetryable + kRetryable.length, pAttempt);
+  const attempt = text.slice(pAttempt + kAttempt.length, pMax);
+  const max = /^(\d+)(?: |$)/.exec(text.slice(pMax + kMax.length, pMax + kMax.length + 24));
   if ((retryable !== 'true' && retryable !== 'false') || !/^\d+$/.test(attempt) || !max) return null;
   return {
-    error: valueOf(text.slice(at + 6, pCategory)),
-    category: valueOf(text.slice(pCategory + 10, pRetryable)),
+    error: valueOf(text.slice(at + kError.length, pCategory)),
+    category: valueOf(text.slice(pCategory + kCategory.length, pRetryable)),
     retryable: retryable === 'true',
     attempt: Number(attempt),
     maxRetries: Number(max[1]),
@@ -180,15 +201,16 @@ function retryFieldsFromEnd(text: string, at: number): RetryFields | null {
 }
 
 // Another field order (another VT Code version): the generic reading, the error and attempt required.
-function retryFieldsInOrder(text: string, at: number): RetryFields | null {
+function retryFieldsInOrder(text: string, at: number, n: RetryNames): RetryFields | null {
   const f = parseFields(text, at);
-  if (f.error === undefined || f.attempt === undefined || !/^\d+$/.test(f.attempt)) return null;
+  const [error, attempt, retryable, max] = [f[n.error], f[n.attempt], f[n.retryable], f[n.maxRetries]];
+  if (error === undefined || attempt === undefined || !/^\d+$/.test(attempt)) return null;
   return {
-    error: f.error,
-    category: f.category,
-    retryable: f.retryable === 'true' ? true : f.retryable === 'false' ? false : undefined,
-    attempt: Number(f.attempt),
-    maxRetries: f.max_retries !== undefined && /^\d+$/.test(f.max_retries) ? Number(f.max_retries) : undefined,
+    error,
+    category: f[n.category],
+    retryable: retryable === 'true' ? true : retryable === 'false' ? false : undefined,
+    attempt: Number(attempt),
+    maxRetries: max !== undefined && /^\d+$/.test(max) ? Number(max) : undefined,
   };
 }
 
@@ -196,26 +218,23 @@ function retryFieldsInOrder(text: string, at: number): RetryFields | null {
 // model, plan_mode, attempts_made, retries_used, max_retries, success, exhausted_retry_budget,
 // stream_fallback_used, last_error_retryable, "turn metric")`
 // (src/agent/runloop/unified/turn/turn_processing/llm_request/metrics.rs), written together with the
-// trajectory's `llm_retry_metrics` record: the same shape, so it takes the trajectory path.
-const OUTCOME_NUMBERS = ['attempts_made', 'retries_used', 'max_retries', 'turn'];
-const OUTCOME_BOOLEANS = ['success', 'exhausted_retry_budget', 'plan_mode', 'stream_fallback_used', 'last_error_retryable'];
-const OUTCOME_STRINGS = ['model', 'last_error', 'run_id', 'turn_id'];
-
-function retryOutcomeRecord(timestamp: string, f: Record<string, string>): TextRecord | null {
+// trajectory's `llm_retry_metrics` record: the same shape, so it takes the trajectory path. Which fields
+// are numbers, booleans and strings is in the format file.
+function retryOutcomeRecord(timestamp: string, f: Record<string, string>, kind: Read<'retry_outcome'>): TextRecord | null {
   const out: TextRecord = { kind: 'llm_retry_metrics', ts: timestamp };
-  for (const k of OUTCOME_STRINGS) if (f[k] !== undefined) out[k] = f[k];
-  for (const k of OUTCOME_NUMBERS) {
+  for (const k of kind.strings) if (f[k] !== undefined) out[k] = f[k];
+  for (const k of kind.numbers) {
     if (f[k] === undefined) continue;
     if (!/^\d+$/.test(f[k])) return null;
     out[k] = Number(f[k]);
   }
-  for (const k of OUTCOME_BOOLEANS) {
+  for (const k of kind.booleans) {
     if (f[k] === undefined) continue;
     if (f[k] !== 'true' && f[k] !== 'false') return null;
     out[k] = f[k] === 'true';
   }
   // Without these the outcome cannot be told: the line was cut short.
-  if (out.attempts_made === undefined || out.retries_used === undefined || out.success === undefined) return null;
+  if (kind.required.some((k) => out[k] === undefined)) return null;
   out.__origin = ORIGIN;
   return out;
 }

@@ -2,6 +2,7 @@
 // rather than copied (store/packed.ts).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { addFormats, type FormatFile } from '../formats/index.js';
 import { serializeRows } from '../store/packed.js';
 import { parseChunk, type ChunkJob, type ChunkResult } from './chunk.js';
 
@@ -16,6 +17,9 @@ if ((workerData as { behindMain?: boolean } | null)?.behindMain) {
 
 // Test hook: a worker that dies on a chunk, as one out of memory does (pool.ts parses its chunks instead).
 const DIES = process.env.VTCODE_ERRORS_TEST_FAULT === 'worker';
+
+// A user's format files (--formats), checked on the main thread: this thread reads as it does.
+addFormats((workerData as { formats?: FormatFile[] } | null)?.formats ?? []);
 
 parentPort!.on('message', ({ id, job }: { id: number; job: ChunkJob }) => {
   if (DIES) throw new Error('injected worker fault (VTCODE_ERRORS_TEST_FAULT=worker)');

@@ -1,10 +1,9 @@
-import type { OutputFormat } from '../commands/common.js';
 import { renderCsv } from './csv.js';
 import { renderMarkdown } from './markdown.js';
-import type { Section } from './sections.js';
+import type { OutputFormat, Section } from './sections.js';
 import { renderTable } from './table.js';
 
-export type { Section } from './sections.js';
+export type { OutputFormat, Section } from './sections.js';
 
 /** Sections in a text format; `json` is the caller's own object. */
 export function renderSections(format: Exclude<OutputFormat, 'json'>, sections: Section[], color: boolean): string {

@@ -1,6 +1,6 @@
+import { markdownCell } from '../escape.js';
 import { cellText, type Section } from './sections.js';
 
-const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 
 export function renderMarkdown(sections: Section[]): string {
   const out: string[] = [];
@@ -11,7 +11,7 @@ export function renderMarkdown(sections: Section[]): string {
       continue;
     }
     out.push(`| ${s.columns.join(' | ')} |`, `|${s.columns.map(() => ' --- ').join('|')}|`);
-    for (const r of s.rows) out.push(`| ${s.columns.map((c) => escape(cellText((r as Record<string, unknown>)[c]))).join(' | ')} |`);
+    for (const r of s.rows) out.push(`| ${s.columns.map((c) => markdownCell(cellText((r as Record<string, unknown>)[c]))).join(' | ')} |`);
     out.push('');
     if (s.notes?.length) out.push(...s.notes.map((n) => `- ${n}`), '');
   }

@@ -1,4 +1,6 @@
 // What every renderer prints: titled tables of rows, with notes (action items) under them.
+
+export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
 export interface Section {
   key: string;
   title: string;

@@ -20,7 +20,7 @@ export const SECTIONS = [
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 
-export interface Report {
+export interface PeriodReport {
   period: { name: Period['name']; from: string; to: string; previous_from: string; previous_to: string; bucket: Period['bucket'] };
   config: string | null;
   ingest: { files: number; records: number; ignored: number; skipped: number } | null;
@@ -36,10 +36,10 @@ export interface Report {
   checklist: ChecklistItem[];
 }
 
-export function buildReport(db: Database.Database, config: Config, p: Period, ingest: Report['ingest']): Report {
+export function buildPeriodReport(db: Database.Database, config: Config, p: Period, ingest: PeriodReport['ingest']): PeriodReport {
   const providers = periodProviders(db, p);
   const alerts = alertSections(db, config, p, providers);
-  const report: Omit<Report, 'checklist'> = {
+  const report: Omit<PeriodReport, 'checklist'> = {
     period: { name: p.name, from: iso(p.from), to: iso(p.to), previous_from: iso(p.previousFrom), previous_to: iso(p.from), bucket: p.bucket },
     config: config.source,
     ingest,

@@ -1,6 +1,6 @@
 // Section 8: the guide's maintenance checklist, each item with a status that follows from the sections
 // above (ok: nothing to do; look: something to look at, and why), and the section that shows it.
-import type { Report, SectionId } from './build.js';
+import type { PeriodReport, SectionId } from './build.js';
 import { NEAR_MISS } from './alerts.js';
 
 /** Errors growing more than this (%) against the previous period ask for a look. */
@@ -17,7 +17,7 @@ export interface ChecklistItem {
   note: string;
 }
 
-type Sections = Omit<Report, 'checklist'>;
+type Sections = Omit<PeriodReport, 'checklist'>;
 const list = (xs: string[]) => xs.join(', ');
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 

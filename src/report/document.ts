@@ -1,6 +1,6 @@
 // The report's sections as blocks (headings, paragraphs, tables, lists) that markdown and HTML both
 // render: what each section says is written once. The checklist (section 8) is rendered by each format.
-import { SECTIONS, type Report, type SectionId } from './build.js';
+import { SECTIONS, type PeriodReport, type SectionId } from './build.js';
 
 export type Cell = string | number | null;
 export type Block =
@@ -19,12 +19,12 @@ export const share = (v: number | null): string => (v === null ? '' : `${Math.ro
 const table = (columns: string[], rows: Cell[][], empty?: string): Block => ({ table: { columns, rows, empty } });
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function intro(r: Report): string {
+export function intro(r: PeriodReport): string {
   const p = r.period;
   return `From ${p.from} to ${p.to}, compared with the ${p.name} before it (${p.previous_from} to ${p.previous_to}); ${plural(r.providers.length, 'provider')} with rows: ${r.providers.join(', ') || 'none'}.`;
 }
 
-export const BLOCKS: Record<Exclude<SectionId, 'checklist'>, (r: Report) => Block[]> = {
+export const BLOCKS: Record<Exclude<SectionId, 'checklist'>, (r: PeriodReport) => Block[]> = {
   trends: (r) => {
     const t = r.trends;
     const buckets = [...new Set(t.series.map((s) => s.bucket))];

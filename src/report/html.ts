@@ -4,7 +4,7 @@
 // for the monthly PDF.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Report } from './build.js';
+import type { PeriodReport } from './build.js';
 import { BLOCKS, intro, MARK, SECTION_ORDER, title, type Block } from './document.js';
 import { buckets, periodEnding } from './period.js';
 
@@ -35,7 +35,7 @@ export interface ChartData {
 }
 
 /** The four charts' data, one series per provider of the data each one shows. */
-export function chartData(r: Report): ChartData[] {
+export function chartData(r: PeriodReport): ChartData[] {
   const xs = buckets(periodEnding(r.period.name, Date.parse(r.period.to)));
   const x = xs.map((b) => Date.parse(b) / 1000);
   const at = <T extends { bucket: string }>(rows: T[], value: (row: T) => number | null, empty: number | null) =>
@@ -103,7 +103,7 @@ const folded = (n: number, html: string) => (n > FOLD ? `<details><summary>${n} 
 /** Which charts open which section. */
 const CHARTS_IN: Record<string, string[]> = { trends: ['errors'], 'rate-limit-usage': ['rate-limits'], 'recovery-and-retries': ['recovery', 'attempts'] };
 
-export function renderHtml(r: Report): string {
+export function renderHtml(r: PeriodReport): string {
   const charts = chartData(r);
   const chartDiv = (id: string) => {
     const c = charts.find((x) => x.id === id)!;

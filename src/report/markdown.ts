@@ -1,14 +1,13 @@
 // The report as GitHub-flavoured markdown (a wiki page, a pull-request comment): a table of contents,
 // the checklist first with links to the sections, and long lists folded in <details>.
-import type { Report } from './build.js';
+import { markdownCell } from '../escape.js';
+import type { PeriodReport } from './build.js';
 import { BLOCKS, intro, MARK, SECTION_ORDER, title, type Block } from './document.js';
 
 /** Tables and lists longer than this are folded. */
 const FOLD = 10;
 
-// Text and table cells: one line, pipes and backslashes escaped, no HTML (messages and provider ids are data).
-const text = (v: unknown) =>
-  (v === null || v === undefined ? '' : String(v)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const text = (v: unknown) => markdownCell(v === null || v === undefined ? '' : String(v));
 const fold = (n: number, lines: string[]) => (n > FOLD ? ['<details>', `<summary>${n} rows</summary>`, '', ...lines, '</details>', ''] : lines);
 
 function block(b: Block): string[] {
@@ -20,7 +19,7 @@ function block(b: Block): string[] {
   return fold(t.rows.length, [`| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => ' --- ').join('|')}|`, ...t.rows.map((r) => `| ${r.map(text).join(' | ')} |`), '']);
 }
 
-export function renderMarkdown(r: Report): string {
+export function renderMarkdown(r: PeriodReport): string {
   const out: string[] = [`# Error analytics report: the ${r.period.name} to ${r.period.to}`, '', text(intro(r)), '', '## Contents', '', ...SECTION_ORDER.map((id) => `- [${title(id)}](#${id})`), ''];
   for (const id of SECTION_ORDER) {
     out.push(`## ${title(id)}`, '');

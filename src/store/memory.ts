@@ -1,8 +1,8 @@
 // The store of one-shot runs (`analyze` without --db, `export`): rows go straight into a counter (the
 // analyses' cells, the exporter's series) and are not kept, so memory stays flat however big the input.
 // Same bookkeeping interface as the SQLite store.
-import type { Cell, RowFilter } from '../analyses/cells.js';
-import { MAX_SAMPLES, type Row } from '../model.js';
+import type { Cell, RowFilter } from '../cells.js';
+import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 import { fillTwin, TWIN_WINDOW_MS } from './twins.js';
 
@@ -46,7 +46,7 @@ export class MemoryStore<C extends RowCounter> implements RowSink {
     }
     const f = this.state.get(file.id)!;
     const kept = this.sampleMap.get(file.id)!;
-    kept.push(...samples.slice(0, Math.max(0, MAX_SAMPLES - kept.length)));
+    kept.push(...samples.slice(0, Math.max(0, MAX_SKIP_SAMPLES - kept.length)));
     Object.assign(f, {
       consumed: p.consumed, lines: p.lines, size: p.size, records: f.records + p.records - duplicates, ignored: f.ignored + p.ignored + duplicates,
       skipped: f.skipped + p.skipped, blank: f.blank + p.blank,

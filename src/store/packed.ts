@@ -2,7 +2,7 @@
 // other. A parsing worker sends rows so: one array of strings and numbers crosses between threads
 // several times faster than an object per row, and it binds to the insert statement as it is.
 import { deserialize, serialize } from 'node:v8';
-import type { CellRow } from '../analyses/cells.js';
+import type { CellRow } from '../cells.js';
 import type { Row } from '../model.js';
 
 /** The columns of `error_logs` that ingest writes, in order (the id is SQLite's). */

@@ -6,9 +6,9 @@ import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from '
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_SAMPLES, UserError, type Row } from '../model.js';
+import { MAX_SKIP_SAMPLES, UserError, type Row } from '../model.js';
 import { MIGRATIONS } from './schema.js';
-import { Cells, type Cell, type RowFilter, type RunCells } from '../analyses/cells.js';
+import { Cells, type Cell, type RowFilter, type RunCells } from '../cells.js';
 import { BLOCK_ROWS, cellRowAt, packRows, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
 import { FILL_TWIN_SQL, FIND_TWIN_SQL, fillTwinValues, twinRange } from './twins.js';
 
@@ -179,7 +179,7 @@ export class Store implements RowSink {
     this.tempDir = null;
   }
 
-  /** Count what this run stores into cells for `filter` too (see analyses/cells.ts storedCells). */
+  /** Count what this run stores into cells for `filter` too (see store/cells.ts storedCells). */
   trackCells(filter: RowFilter): RunCells {
     const generation = this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
     this.run = { cells: new Cells(filter), fromGeneration: generation, bumps: 0, exact: true };
@@ -297,7 +297,7 @@ export class Store implements RowSink {
         if (duplicates > 0) {
           this.db.prepare('UPDATE ingested_files SET records = records - ?, ignored = ignored + ? WHERE id = ?').run(duplicates, duplicates, file.id);
         }
-        const room = Math.max(0, MAX_SAMPLES - file.skipped);
+        const room = Math.max(0, MAX_SKIP_SAMPLES - file.skipped);
         const addSample = this.db.prepare('INSERT INTO skipped_samples (file_id, line, reason) VALUES (?, ?, ?)');
         for (const s of samples.slice(0, room)) addSample.run(file.id, s.line, s.reason);
         return count - duplicates;
@@ -351,7 +351,7 @@ export class Store implements RowSink {
     };
     const samples = this.db
       .prepare('SELECT f.path AS file, s.line, s.reason FROM skipped_samples s JOIN ingested_files f ON f.id = s.file_id ORDER BY f.id, s.line, s.rowid LIMIT ?')
-      .all(MAX_SAMPLES) as Array<{ file: string; line: number; reason: string }>;
+      .all(MAX_SKIP_SAMPLES) as Array<{ file: string; line: number; reason: string }>;
     return { ...t, samples };
   }
 

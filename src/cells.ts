@@ -2,12 +2,12 @@
 // the subtype of the error types whose action items depend on it, and the message of auth errors), plus, for the rate-limit spikes, a count of rate-limit errors per
 // provider and UTC hour (cells whose `hour` is set: counted besides, not instead). Those "cells" are
 // what both ways of running the analyses produce: a one-shot `analyze` adds rows to them as it reads
-// (no row is stored), and a kept store answers them with one query. The report is made from cells alone.
-import type Database from 'better-sqlite3';
-import type { Row } from '../model.js';
+// (no row is stored), and a kept store answers them with one query (store/cells.ts). The report is made
+// from cells alone. This module is pure: ingest, store and analyses all use it.
+import type { Row } from './model.js';
 
 // What a cell means; a cached cell of another version is not used.
-const CELLS_VERSION = 3;
+export const CELLS_VERSION = 3;
 
 export interface RowFilter {
   since: string | null; // inclusive, ISO
@@ -40,9 +40,6 @@ const isRateLimit = (event: string, type: string | null) => event === 'error' &&
 const subtypeOf = (event: string, type: string | null, subtype: string | null) =>
   event === 'error' && type !== null && SUBTYPED.includes(type) ? subtype : null;
 
-const spike = (provider: string, hour: string, subtype: string | null, n: number, ts: string): Cell => ({
-  provider, hour, event: 'error', error_type: 'rate_limit', subtype, outcome: null, message: null, n, retry_sum: 0, retry_n: 0, min_ts: ts, max_ts: ts,
-});
 
 type Tree = Map<string | null, Tree | Cell>;
 
@@ -116,56 +113,3 @@ export interface RunCells {
   exact: boolean; // false when a stored row changed or a batch was rolled back
 }
 
-/**
- * The cells of the rows of a kept store, remembered per filter and generation: cells add up, so the
- * cells of the last run plus what this run added are the cells now, when no one else wrote meanwhile.
- */
-export function storedCells(db: Database.Database, filter: RowFilter, run: RunCells | null = null): Cell[] {
-  const key = JSON.stringify({ cells: CELLS_VERSION, ...filter });
-  const generation = db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get() as number;
-  const cachedAt = (g: number) =>
-    db.prepare('SELECT cells FROM cells_cache WHERE filter = ? AND generation = ?').pluck().get(key, g) as string | undefined;
-  const now = cachedAt(generation);
-  if (now !== undefined) return JSON.parse(now) as Cell[];
-  let cells: Cell[] | null = null;
-  if (run && run.exact && generation === run.fromGeneration + run.bumps) {
-    const before = run.fromGeneration === 0 ? '[]' : cachedAt(run.fromGeneration);
-    if (before !== undefined) {
-      for (const c of JSON.parse(before) as Cell[]) run.cells.merge(c);
-      cells = [...run.cells.values()];
-    }
-  }
-  cells ??= countCells(db, filter);
-  db.transaction(() => {
-    db.prepare('DELETE FROM cells_cache WHERE generation <> ?').run(generation);
-    db.prepare('INSERT OR REPLACE INTO cells_cache (filter, generation, cells) VALUES (?, ?, ?)').run(key, generation, JSON.stringify(cells));
-  })();
-  return cells;
-}
-
-/** The cells of the rows of a kept store: one pass for the sums, one for the spike counters. */
-function countCells(db: Database.Database, filter: RowFilter): Cell[] {
-  const conds: string[] = [];
-  const params: unknown[] = [];
-  if (filter.since) conds.push('timestamp >= ?'), params.push(filter.since);
-  if (filter.until) conds.push('timestamp < ?'), params.push(filter.until);
-  if (filter.providers.length) conds.push(`provider IN (${filter.providers.map(() => '?').join(',')})`), params.push(...filter.providers);
-  const subtyped = `CASE WHEN event = 'error' AND error_type IN (${SUBTYPED.map((t) => `'${t}'`).join(', ')}) THEN error_subtype END`;
-  const where = (extra?: string) => (conds.length || extra ? `WHERE ${[...conds, ...(extra ? [extra] : [])].join(' AND ')}` : '');
-  const sums = db
-    .prepare(
-      `SELECT provider, NULL AS hour, event, error_type, ${subtyped} AS subtype, outcome,
-         CASE WHEN event = 'error' AND error_type = 'auth_error' THEN error_message END AS message,
-         count(*) AS n, coalesce(sum(retry_count), 0) AS retry_sum, count(retry_count) AS retry_n,
-         min(timestamp) AS min_ts, max(timestamp) AS max_ts
-       FROM error_logs ${where()} GROUP BY 1, 3, 4, 5, 6, 7`,
-    )
-    .all(...params) as Cell[];
-  const spikes = db
-    .prepare(
-      `SELECT provider, substr(timestamp, 1, 13) || ':00:00Z' AS hour, error_subtype AS subtype, count(*) AS n, min(timestamp) AS ts
-       FROM error_logs ${where("event = 'error' AND error_type = 'rate_limit'")} GROUP BY 1, 2, 3`,
-    )
-    .all(...params) as Array<{ provider: string; hour: string; subtype: string | null; n: number; ts: string }>;
-  return [...sums, ...spikes.map((r) => spike(r.provider, r.hour, r.subtype, r.n, r.ts))];
-}
