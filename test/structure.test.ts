@@ -125,3 +125,13 @@ test('analyze --db gives the one-shot report: from the run, from the cache, and 
     assert.equal(run(['analyze', '--db', db, '--format', 'json', ...range]).stdout, oneShot, 'cells counted by SQL');
   }
 });
+
+test('JSON output in pieces is JSON.stringify(value, null, 2) byte for byte', async () => {
+  const { jsonPieces } = await import('../src/render/json.js');
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 5 }), fc.dictionary(fc.string(), fc.array(fc.object(), { maxLength: 3 })), (v, rows) => {
+      for (const value of [v, { summary: v, rows, nested: { rows } }]) assert.equal([...jsonPieces(value)].join(''), JSON.stringify(value, null, 2) + '\n');
+    }),
+    { numRuns: 200, seed: 16 },
+  );
+});

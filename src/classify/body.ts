@@ -68,7 +68,15 @@ export function bodyMessage(body: string): string | null {
 /** JSON's own whitespace only (what JSON.parse skips), so that scripts/oracle.py trims alike. */
 const jsonTrim = (s: string): string => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 
+// What a JSON text may start with (after whitespace): anything else fails JSON.parse, and a failed
+// parse is dear (it throws), so such text is not handed to it.
+const JSON_START = /^[ \t\r\n]*[{["\-0-9tfn]/;
+
 function parses(s: string): boolean {
+  if (!JSON_START.test(s)) return false;
+  // A document cut short: an object or array that does not end with its closing bracket.
+  const t = jsonTrim(s);
+  if ((t[0] === '{' && t[t.length - 1] !== '}') || (t[0] === '[' && t[t.length - 1] !== ']')) return false;
   try {
     JSON.parse(s);
     return true;

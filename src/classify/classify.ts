@@ -213,7 +213,7 @@ const result = (errorType: ErrorType, subtype: string | null): Classification =>
  * Rules 1 to 7 of DESIGN.md §3 on the innermost status and the lower-cased text, in this order, first match
  * wins. `badBody`: the error arrived inside a 200 stream and its body is cut short or not JSON.
  */
-function byRules(status: number | null, text: string, badBody: boolean): Classification {
+function byRules(status: number | null, text: string, badBody: () => boolean): Classification {
   // A status below 400 (an error inside a 200 stream) counts as no status for rules 1 to 6.
   const s = status !== null && status >= 400 ? status : null;
   // 1. 429, or a rate-limit / quota marker whatever the status
@@ -228,7 +228,7 @@ function byRules(status: number | null, text: string, badBody: boolean): Classif
   if (s !== null || RE.client.test(text)) return result('client_error', clientSubtype(s, text));
   // 5. a parse marker, or a 200 body cut short or not the JSON it claims to be (before rule 6: a
   //    transport error while decoding a body is a parse error, and rule 7 is for well-formed bodies)
-  if (RE.parse.test(text) || badBody) return result('parse_error', null);
+  if (RE.parse.test(text) || badBody()) return result('parse_error', null);
   // 6. a transport marker
   if (RE.network.test(text)) return result('network_error', networkSubtype(text));
   // 7. an error inside a 200 stream, else nothing to go on
@@ -251,6 +251,7 @@ export function classify(input: ClassifyInput): Classification {
     return result(explicit, subtypeOf(explicit, status !== null && status >= 400 ? status : null, text));
   }
   if (status === 422 && VALIDATION_LIST.test(text)) return result('client_error', 'invalid_request');
-  const badBody = status !== null && status < 400 && input.body !== null && !isJsonBody(input.body);
+  // (Asked only when rules 1 to 4 did not decide: parsing a body is the dearest test.)
+  const badBody = () => status !== null && status < 400 && input.body !== null && !isJsonBody(input.body);
   return byRules(status, text, badBody);
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { AnalysisReport } from '../analyses/report.js';
 import { loadConfig } from '../config/load.js';
-import { analyzeLogs } from '../index.js';
+import { analyzeLogs } from '../analyses/run.js';
 import { providerId } from '../ingest/providers.js';
 import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';

@@ -1,22 +1,28 @@
 // V8 lets garbage pile up to its heap limits before collecting it, so a long run's memory grows with
 // its input although nothing is kept. Collecting every so many bytes read keeps it flat; it costs a
-// few milliseconds each time, on a heap that holds little.
+// few milliseconds each time, on a heap that holds little. (Only the main thread collects: the
+// workers' heaps are capped instead, pool.ts.)
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
 const EVERY_BYTES = 8 * 1024 * 1024;
+
+let gc: (() => void) | null = null;
 
 /** Counts bytes read, and collects garbage after each EVERY_BYTES of them. */
 export function garbageCollector(): (bytes: number) => void {
+  // V8's gc() is exposed when a run that reads begins, not when this module is imported.
+  if (gc === null) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  const collect = gc;
   let since = 0;
   return (bytes) => {
     since += bytes;
     if (since >= EVERY_BYTES) {
       since = 0;
-      gc();
+      collect();
     }
   };
 }

@@ -19,6 +19,11 @@ function* walk(v: unknown, indent: string, out: { text: string }): Generator<str
     out.text += JSON.stringify(v) ?? 'null';
     return;
   }
+  // Below the report's lists (a row): small, so JSON.stringify itself, indented to its place.
+  if (indent.length >= 4) {
+    out.text += JSON.stringify(v, null, 2).replace(/\n/g, '\n' + indent);
+    return;
+  }
   const inner = indent + '  ';
   const entries: Array<[string | null, unknown]> = Array.isArray(v)
     ? v.map((x) => [null, x === undefined || typeof x === 'function' ? null : x])
