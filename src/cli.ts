@@ -1,6 +1,6 @@
 // Commander wiring only: every command lives in src/commands/.
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { debugging, InternalError, UserError } from './model.js';
 import { VERSION } from './version.js';
 
@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<void> {
     .version(VERSION)
     .showHelpAfterError("see 'vtcode-errors --help'")
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of await commandsFor(argv)) register(program);
   // A usage error is one line and where to look, not the whole help.
   for (const cmd of program.commands) cmd.showHelpAfterError(`see 'vtcode-errors ${cmd.name()} --help'`);
   // With a file-size limit (ulimit -f), a write past it must fail with EFBIG, not kill the process.
