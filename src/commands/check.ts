@@ -1,7 +1,7 @@
 // `vtcode-errors check <paths...>`: the CI / cron step. Backtest the configured alerts on the logs and
 // verify that generated rules and dashboards are current. Exit 0 pass, 1 fired or drifted, 2 input error.
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { backtest } from '../check/backtest.js';
 import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
 import { Store } from '../store/store.js';
-import { addConfigOption, addTimeOptions, timeRange, useColor, withExample } from './common.js';
+import { addConfigOption, addTimeOptions, timeRange, useColor, withExample, writeOut } from './common.js';
 import { ingestProgress, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -113,14 +113,3 @@ export function registerCheck(program: Command): void {
   );
 }
 
-function writeOut(path: string, text: string, append: boolean): void {
-  try {
-    if (append) appendFileSync(path, text);
-    else {
-      mkdirSync(dirname(resolve(path)), { recursive: true });
-      writeFileSync(path, text);
-    }
-  } catch (err) {
-    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-}

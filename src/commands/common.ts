@@ -1,4 +1,6 @@
 // Options every command shares, so that they read the same everywhere (sqlite-utils style).
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
@@ -82,4 +84,17 @@ export function addTimeOptions(cmd: Command): Command {
     .option('--since <time>', 'only events at or after this time (ISO 8601, or 90m, 24h, 7d back from now)')
     .option('--until <time>', 'only events before this time (ISO 8601 or a duration back from now)')
     .option('--now <iso>', 'what "now" is for durations (default: the clock)');
+}
+
+/** Write (or append to) a file a command was asked for, its directory made; a failure is one line. */
+export function writeOut(path: string, text: string, append = false): void {
+  try {
+    if (append) appendFileSync(path, text);
+    else {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      writeFileSync(path, text);
+    }
+  } catch (err) {
+    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
 }

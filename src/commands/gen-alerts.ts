@@ -1,12 +1,11 @@
 // `vtcode-errors gen-alerts`: Prometheus alerting rules (and their promtool unit tests) from the config.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../model.js';
 import { generateAlertTests, generateAlerts, type RulesFormat } from '../generate/rules-file.js';
 import { formatFinding, windowFindings } from '../generate/lint.js';
-import { addConfigOption, addOutputOptions, withExample } from './common.js';
+import { addConfigOption, addOutputOptions, withExample, writeOut } from './common.js';
 import { lintFindings } from './lint.js';
 
 interface GenAlertsOptions {
@@ -42,8 +41,8 @@ export function registerGenAlerts(program: Command): void {
     if (!opts.quiet) for (const f of short) process.stderr.write(`vtcode-errors: warning: ${formatFinding(f, true)}\n`);
     const tests = opts.tests ? generateAlertTests(config, generated, relative(dirname(resolve(opts.tests)), resolve(opts.out)).split('\\').join('/'), templates) : null;
     if (opts.out === '-') process.stdout.write(generated.text);
-    else write(opts.out, generated.text);
-    if (opts.tests && tests !== null) write(opts.tests, tests);
+    else writeOut(opts.out, generated.text);
+    if (opts.tests && tests !== null) writeOut(opts.tests, tests);
     if (opts.lint) for (const f of lintFindings(opts.config, opts.templates)) if (f.id !== 'short-window') process.stderr.write(`vtcode-errors: lint: ${formatFinding(f)}\n`);
     if (!opts.quiet && opts.out !== '-') {
       process.stderr.write(`vtcode-errors: wrote ${generated.rules.length} rules to ${opts.out}${opts.tests ? ` and their tests to ${opts.tests} (run: promtool test rules ${opts.tests})` : ''}\n`);
@@ -56,11 +55,3 @@ export function registerGenAlerts(program: Command): void {
   );
 }
 
-function write(path: string, text: string): void {
-  try {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-}

@@ -1,8 +1,7 @@
 // `vtcode-errors report`: the guide's maintenance checklist as a report (issue 15). Reads the logs as
 // `analyze` and `check` do, into --db or a temporary store (every section is SQL over error_logs), and
 // renders the sections for one period as markdown, a self-contained HTML page, or json.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load.js';
@@ -13,7 +12,7 @@ import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { periodEnding, PERIODS, type PeriodName } from '../report/period.js';
 import { Store } from '../store/store.js';
-import { addConfigOption, timeRange, withExample } from './common.js';
+import { addConfigOption, timeRange, withExample, writeOut } from './common.js';
 import { CONFIG_TEMPLATE } from './init.js';
 import { nothingRead, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
@@ -86,14 +85,6 @@ export function registerReport(program: Command): void {
   );
 }
 
-function writeOut(path: string, text: string): void {
-  try {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-}
 
 /**
  * The config (the user's, else the commented default) with the suggested threshold, as a per-provider
