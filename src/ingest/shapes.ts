@@ -19,24 +19,56 @@ const MAX_MESSAGE = 500;
 const EVENT_SET = new Set<string>(EVENTS);
 
 // Each field's names in order of preference, and the event phrases: the built-in file's, then a user's.
-let FIELDS!: Record<FieldName, string[]>;
+// Every name of every field has a slot: one pass over a record's keys fills the slots (fields.ts order
+// is kept by reading a field's slots in its names' order), instead of a property lookup per name.
+let SLOT!: Map<string, number>;
+let SLOTS!: Record<FieldName, number[]>;
+let FINAL_ERROR!: number[];
 let EVENT_PHRASES!: Array<[string, PhraseEvent]>;
 let ANY_PHRASE!: RegExp;
-let STATUS_FIELDS!: string[][]; // each in turn: `status` may be the outcome
 onFormats(() => {
   const files = formatFiles('fields');
-  const fields = {} as Record<FieldName, string[]>;
+  const names = {} as Record<FieldName, string[]>;
   for (const f of files) {
-    for (const [name, { names }] of Object.entries(f.fields ?? {}) as Array<[FieldName, { names: string[] }]>) {
-      const known = (fields[name] ??= []);
-      for (const n of names) if (!known.includes(n)) known.push(n);
+    for (const [name, { names: aliases }] of Object.entries(f.fields ?? {}) as Array<[FieldName, { names: string[] }]>) {
+      const known = (names[name] ??= []);
+      for (const n of aliases) if (!known.includes(n)) known.push(n);
     }
   }
-  FIELDS = fields;
+  SLOT = new Map();
+  const slotOf = (n: string) => SLOT.get(n) ?? (SLOT.set(n, SLOT.size), SLOT.size - 1);
+  SLOTS = Object.fromEntries(Object.entries(names).map(([field, aliases]) => [field, aliases.map(slotOf)])) as Record<FieldName, number[]>;
+  FINAL_ERROR = [slotOf('final_error')];
   EVENT_PHRASES = files.flatMap((f) => (f.eventPhrases ?? []).map((p): [string, PhraseEvent] => [p.phrase, p.event]));
   ANY_PHRASE = new RegExp(EVENT_PHRASES.map(([p]) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
-  STATUS_FIELDS = FIELDS.status.map((name) => [name]);
 });
+
+// The slots of the record being read: its top-level values, and those under `fields`.
+const top: unknown[] = [];
+const nested: unknown[] = [];
+const filled: number[] = [];
+
+function fillSlots(o: Obj, into: unknown[]): void {
+  for (const k in o) {
+    const s = SLOT.get(k);
+    if (s !== undefined) {
+      into[s] = o[k];
+      filled.push(s);
+    }
+  }
+}
+
+function clearSlots(): void {
+  for (const s of filled) top[s] = nested[s] = undefined;
+  filled.length = 0;
+}
+
+/** A field: the first of its names present at the top level, else under `fields` (null counts as absent). */
+function pick(slots: readonly number[]): unknown {
+  for (const s of slots) if (top[s] !== undefined && top[s] !== null) return top[s];
+  for (const s of slots) if (nested[s] !== undefined && nested[s] !== null) return nested[s];
+  return undefined;
+}
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -111,49 +143,56 @@ interface Defaults {
 
 /** A flat, tracing-JSON or raw record (or a session archive's `error_logs` entry). */
 function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
-  const f = isObj(o.fields) ? o.fields : null;
-  const get = (names: readonly string[]) => pick(o, f, names);
+  fillSlots(o, top);
+  if (isObj(o.fields)) fillSlots(o.fields, nested);
+  try {
+    readSlots(d, sink);
+  } finally {
+    clearSlots();
+  }
+}
 
+function readSlots(d: Defaults, sink: RecordSink): void {
   // Every message field present (each name at the top level, then under `fields`), in alias order.
   const messages: string[] = [];
   let errorObject: string | null = null;
-  for (const name of FIELDS.message) {
-    for (let v = o[name], k = 0; k < 2; k++, v = f === null ? undefined : f[name]) {
+  for (const s of SLOTS.message) {
+    for (let v = top[s], k = 0; k < 2; k++, v = nested[s]) {
       if (typeof v === 'string') messages.push(stripAnsi(v));
       else if (errorObject === null && isObj(v)) errorObject = stripAnsi(JSON.stringify(v)); // {"error": {...}} is a body
     }
   }
-  const finalError = get(FINAL_ERROR);
+  const finalError = pick(FINAL_ERROR);
   if (typeof finalError === 'string') messages.push(stripAnsi(finalError));
-  const rawBody = get(FIELDS.body);
+  const rawBody = pick(SLOTS.body);
   let body = typeof rawBody === 'string' ? stripAnsi(rawBody) : isObj(rawBody) || Array.isArray(rawBody) ? stripAnsi(JSON.stringify(rawBody)) : null;
   if (body === null) body = errorObject;
 
   // Status: an HTTP status from the status fields; `recovered` / `failed` there is the outcome.
   let status: number | null = null;
-  let outcome = str(get(FIELDS.outcome))?.toLowerCase() ?? null;
-  for (const names of STATUS_FIELDS) {
-    const v = pick(o, f, names);
+  let outcome = str(pick(SLOTS.outcome))?.toLowerCase() ?? null;
+  for (const s of SLOTS.status) {
+    const v = top[s] ?? nested[s] ?? undefined;
     if (v === undefined) continue;
     if (typeof v === 'string' && OUTCOME.test(v)) outcome ??= v.trim().toLowerCase();
     else status ??= parseStatus(v);
   }
   if (status === null) for (const m of messages) if ((status = statusInText(m)) !== null) break;
 
-  const event = eventOf(str(get(FIELDS.event)), messages, finalError !== undefined);
-  const explicitType = str(get(FIELDS.errorType));
-  const level = str(get(FIELDS.level))?.toUpperCase() ?? null;
-  const errorField = pick(o, f, FIELDS.errorFields) !== undefined;
+  const event = eventOf(str(pick(SLOTS.event)), messages, finalError !== undefined);
+  const explicitType = str(pick(SLOTS.errorType));
+  const level = str(pick(SLOTS.level))?.toUpperCase() ?? null;
+  const errorField = pick(SLOTS.errorFields) !== undefined;
   const carriesError = explicitType !== null || body !== null || (status !== null && status >= 400) || errorField;
   if (!(event.named || carriesError || level === 'ERROR')) return sink.ignored();
 
-  const timestamp = parseTimestamp(get(FIELDS.time));
+  const timestamp = parseTimestamp(pick(SLOTS.time));
   if (timestamp === null) return sink.skipped(d.line, 'no usable timestamp');
 
-  const model = cleanName(str(get(FIELDS.model))) ?? d.model ?? null;
-  const rawProvider = str(get(FIELDS.provider)) ?? d.provider;
+  const model = cleanName(str(pick(SLOTS.model))) ?? d.model ?? null;
+  const rawProvider = str(pick(SLOTS.provider)) ?? d.provider;
   const provider =
-    (rawProvider ? providerOf(rawProvider) : null) ?? inferProvider(str(get(FIELDS.target)), body !== null ? [...messages, body] : messages, model);
+    (rawProvider ? providerOf(rawProvider) : null) ?? inferProvider(str(pick(SLOTS.target)), body !== null ? [...messages, body] : messages, model);
 
   // Errors are always classified; other events only when they carry something to classify.
   const c =
@@ -172,19 +211,19 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
     error_subtype: errorType?.subtype ?? null,
     status_code: status,
     error_message: message === null ? null : shorten(message),
-    retry_count: parseCount(get(FIELDS.retries)),
-    request_id: clean(str(get(FIELDS.requestId))),
+    retry_count: parseCount(pick(SLOTS.retries)),
+    request_id: clean(str(pick(SLOTS.requestId))),
     outcome: outcome === 'recovered' || outcome === 'failed' ? outcome : null,
     retryable: errorType?.retryable ?? null,
     level,
     source: `${d.file}:${d.line}`,
     // A debug-log line and the session archive's error_logs entry for it: same event, provider, message.
     // (The debug line often names no provider: the tracing target is what both carry.)
-    dedup: d.origin && message !== null ? { key: `message|${event.kind}|${str(get(FIELDS.target)) ?? ''}|${dedupText(message)}`, origin: d.origin } : undefined,
+    dedup: d.origin && message !== null ? { key: `message|${event.kind}|${str(pick(SLOTS.target)) ?? ''}|${dedupText(message)}`, origin: d.origin } : undefined,
   };
   // Only a fallback names its secondary provider; other rows keep the one shape (no spread on the hot path).
   if (event.kind === 'fallback') {
-    const to = providerOf(str(get(FIELDS.fallbackTo)) ?? '');
+    const to = providerOf(str(pick(SLOTS.fallbackTo)) ?? '');
     if (to !== null) row.fallback_to = to;
   }
   sink.row(row);
@@ -192,15 +231,7 @@ function readRecord(o: Obj, d: Defaults, sink: RecordSink): void {
 
 const dedupText = (m: string) => m.slice(0, 300).toLowerCase().replace(/\s+/g, ' ').trim();
 
-const FINAL_ERROR = ['final_error'];
 const OUTCOME = /^\s*(recovered|failed)\s*$/i;
-
-/** A field: the first of `names` present at the top level, else under `fields`. */
-function pick(o: Obj, f: Obj | null, names: readonly string[]): unknown {
-  for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
-  if (f !== null) for (const n of names) if (f[n] !== undefined && f[n] !== null) return f[n];
-  return undefined;
-}
 
 // Provider and model values repeat on every line: each distinct one is cleaned once (a bounded memo).
 const memo = <T>(fn: (s: string) => T) => {
