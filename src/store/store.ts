@@ -7,7 +7,7 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_SKIP_SAMPLES, UserError, type Row } from '../model.js';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATIONS, TIME_INDEX } from './schema.js';
 import { Cells, type Cell, type RowFilter, type RunCells } from '../cells.js';
 import { BLOCK_ROWS, cellRowAt, packRows, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
 import { FILL_TWIN_SQL, FIND_TWIN_SQL, fillTwinValues, twinRange } from './twins.js';
@@ -66,6 +66,7 @@ export class Store implements RowSink {
   private tempDir: string | null = null;
   private toWal = false; // a new store, loaded with a rollback journal: WAL from when it closes
   private createdHere = false; // by this run: removed again if nothing was read into it
+  private timeIndexAtClose = false; // a new store's first load: its time index is built when it closes
   /**
    * Called inside each commit's transaction with the rows it stored (twins left out), so that what it
    * writes is committed with them or not at all (the exporter's counters).
@@ -124,6 +125,10 @@ export class Store implements RowSink {
       db.pragma('cache_size = -4096');
       db.pragma('temp_store = MEMORY');
       migrate(db);
+      // A first load builds the time index at its end; any other opening makes sure it is there (a
+      // first load killed before it ended has none).
+      if (firstLoad && !tempDir) db.exec('DROP INDEX IF EXISTS error_logs_time');
+      else if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'error_logs_time'").get() === undefined) db.exec(TIME_INDEX);
     } catch (err) {
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       throw new UserError(`${path ?? 'temporary database'}: cannot open the database (${describe(err)})`);
@@ -132,6 +137,7 @@ export class Store implements RowSink {
     store.tempDir = tempDir;
     store.toWal = !tempDir && db.pragma('journal_mode', { simple: true }) !== 'wal';
     store.createdHere = firstLoad && !tempDir;
+    store.timeIndexAtClose = store.createdHere;
     return store;
   }
 
@@ -166,6 +172,17 @@ export class Store implements RowSink {
       this.db.close();
       for (const ext of ['', '-journal', '-wal', '-shm']) rmSync(this.path + ext, { force: true });
       return;
+    }
+    if (this.db.open && this.timeIndexAtClose) {
+      try {
+        // The sort spills to a temporary file past the cache (in memory it would add its whole size to
+        // the peak), and may use a second core: the parsing is over.
+        this.db.pragma('temp_store = FILE');
+        this.db.pragma('threads = 2');
+        this.db.exec(TIME_INDEX);
+      } catch {
+        // Busy (another process is writing): the next opening builds it.
+      }
     }
     if (this.db.open && this.toWal) {
       try {
