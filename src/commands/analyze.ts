@@ -9,7 +9,7 @@ import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import { analysisSections } from '../render/analysis.js';
 import { jsonPieces, renderSections } from '../render/index.js';
-import { addConfigOption, addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
 import { nothingRead, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -31,10 +31,9 @@ export function registerAnalyze(program: Command): void {
   addConfigOption(cmd);
   addTimeOptions(cmd);
   addInputOptions(cmd);
-  addFilterOptions(cmd)
-    .option('--db <file>', 'keep the store in this SQLite file (incremental: a re-run reads only what is new)')
-    .option('--strict', 'exit 2 at the first malformed record')
-    .action(async (given: string[], opts: AnalyzeOptions) => {
+  addFilterOptions(cmd);
+  addDbOption(cmd);
+  addStrictOption(cmd).action(async (given: string[], opts: AnalyzeOptions) => {
       const range = timeRange(opts);
       // With --db and no paths: the store as it is, as `check --db` does.
       const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
@@ -57,13 +56,7 @@ export function registerAnalyze(program: Command): void {
 }
 
 export function addFilterOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--top <n>', 'rows of rate_limit_spikes').argParser(positiveInt).default(20));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  return addProviderOption(cmd).addOption(new Option('--top <n>', 'rows of rate_limit_spikes').argParser(positiveInt).default(20));
 }
 
 function positiveInt(value: string): number {

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
 import { Store } from '../store/store.js';
-import { addConfigOption, addTimeOptions, timeRange, useColor, withExample, writeOut } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, timeRange, useColor, withExample, writeOut } from './common.js';
 import { ingestProgress, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -47,16 +47,14 @@ export function registerCheck(program: Command): void {
     .option('--rules <file>', 'a rule file written by gen-alerts (rules or prometheusrule, by content): is it what the config generates?')
     .option('--dashboards <dir>', 'a directory written by gen-dashboard (wrapped or not, by content): is it what the config generates?')
     .option('--templates <dir>', 'the --templates DIR the files were generated with')
-    .option('--provisioning-path <dir>', "with --dashboards: options.path of provisioning.yaml (default: the path the file on disk names, else DIR's)")
-    .addOption(new Option('--format <format>', 'output format').choices([...CHECK_FORMATS]).default('table'))
-    .option('--junit <file>', 'also write JUnit XML: a test case per alert and provider, and per generated file')
-    .option('--strict', 'a malformed log record is an input error (exit 2)')
-    .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, check the store as it is')
-    .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
+    .option('--provisioning-path <dir>', "with --dashboards: options.path of provisioning.yaml (default: the path the file on disk names, else DIR's)");
+  addOutputOptions(cmd, CHECK_FORMATS)
+    .option('--junit <file>', 'also write JUnit XML: a test case per alert and provider, and per generated file');
+  addStrictOption(cmd, 'a malformed log record is an input error (exit 2)');
+  addDbOption(cmd, 'keep the store in this SQLite file (incremental); with no paths, check the store as it is');
+  addProviderOption(cmd)
     .addOption(new Option('--fail-on <severity>', 'the least severity of a firing alert that fails the check (exit 1)').choices([...FAIL_ON]).default('warning'))
     .option('--allow-empty', 'no event in the range is a warning, not an error (exit 2)')
-    .option('-q, --quiet', 'no notes on stderr')
-    .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
     .action(async (given: string[], opts: CheckOptions) => {
       const config = loadConfig(opts.config);
       const range = timeRange(opts);

@@ -23,6 +23,21 @@ export function addOutputOptions(cmd: Command, formats: readonly string[] = ['ta
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)');
 }
 
+/** --provider ID, repeatable: the ids given (as typed; the library maps them to provider ids). */
+export function addProviderOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]));
+}
+
+/** --db FILE: the SQLite store a command keeps its rows in (`help` says what it does without paths). */
+export function addDbOption(cmd: Command, help = 'keep the store in this SQLite file (incremental: a re-run reads only what is new)', required = false): Command {
+  return required ? cmd.requiredOption('--db <file>', help) : cmd.option('--db <file>', help);
+}
+
+/** --strict: a malformed record is an input error (`help` says how a command reports it). */
+export function addStrictOption(cmd: Command, help = 'exit 2 at the first malformed record'): Command {
+  return cmd.option('--strict', help);
+}
+
 export function addConfigOption(cmd: Command): Command {
   return cmd.option('--config <file>', 'config file (default ./vtcode-errors.yaml when present, else built-in defaults)');
 }

@@ -10,7 +10,7 @@ import { HistoryCounter, openMetricsText } from '../exporter/history.js';
 import { ProviderSlots } from '../exporter/series-of.js';
 import { UserError } from '../model.js';
 import { MemoryStore } from '../store/memory.js';
-import { addConfigOption, addTimeOptions, timeRange, withExample } from './common.js';
+import { addConfigOption, addStrictOption, addTimeOptions, timeRange, withExample } from './common.js';
 import { runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -32,9 +32,8 @@ export function registerExport(program: Command): void {
     .argument('[paths...]', 'files, directories, glob patterns, or - for stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['openmetrics']).default('openmetrics'))
     .option('--step <duration>', 'time between samples (use the scrape interval)', '15s')
-    .option('--out <file>', 'write here instead of stdout')
-    .option('--strict', 'exit 2 at the first malformed record')
-    .option('-q, --quiet', 'no progress or notes on stderr');
+    .option('--out <file>', 'write here instead of stdout');
+  addStrictOption(cmd).option('-q, --quiet', 'no progress or notes on stderr');
   addInputOptions(addTimeOptions(addConfigOption(cmd))).action(async (given: string[], opts: ExportOptions) => {
     const config = loadConfig(opts.config);
     const stepMs = tryParseDurationMs(opts.step);

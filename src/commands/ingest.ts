@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { renderJson, renderSections } from '../render/index.js';
 import { Store } from '../store/store.js';
-import { addOutputOptions, useColor, withExample, type CommonOptions } from './common.js';
+import { addDbOption, addOutputOptions, addStrictOption, useColor, withExample, type CommonOptions } from './common.js';
 import { runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -10,9 +10,9 @@ export function registerIngest(program: Command): void {
   const cmd = program
     .command('ingest')
     .description('read logs into a SQLite store (a re-run adds only what is new)')
-    .argument('[paths...]', 'files, directories, glob patterns, or - for stdin')
-    .requiredOption('--db <file>', 'the SQLite store to create or add to')
-    .option('--strict', 'exit 2 at the first malformed record');
+    .argument('[paths...]', 'files, directories, glob patterns, or - for stdin');
+  addDbOption(cmd, 'the SQLite store to create or add to', true);
+  addStrictOption(cmd);
   addInputOptions(cmd);
   addOutputOptions(cmd).action(async (given: string[], opts: CommonOptions & InputOptions & { db: string }) => {
     const paths = await inputPaths('ingest', given, opts);

@@ -4,14 +4,14 @@ import { UserError } from '../model.js';
 import { renderJson, renderSections } from '../render/index.js';
 import { addPostgresFunctions } from '../store/sql-functions.js';
 import { Store, describe } from '../store/store.js';
-import { addOutputOptions, useColor, withExample, type CommonOptions } from './common.js';
+import { addDbOption, addOutputOptions, useColor, withExample, type CommonOptions } from './common.js';
 
 export function registerSql(program: Command): void {
   const cmd = program
     .command('sql')
     .description('run one read-only SQL statement (SELECT or WITH) against the store')
-    .argument('<statement>', 'the SQL statement')
-    .requiredOption('--db <file>', 'the SQLite store');
+    .argument('<statement>', 'the SQL statement');
+  addDbOption(cmd, 'the SQLite store', true);
   addOutputOptions(cmd).action((statement: string, opts: CommonOptions & { db: string }) => {
     const store = Store.openReadOnly(opts.db);
     try {
