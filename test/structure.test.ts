@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { Cells, type Cell, type RowFilter } from '../src/cells.js';
@@ -134,4 +135,19 @@ test('JSON output in pieces is JSON.stringify(value, null, 2) byte for byte', as
     }),
     { numRuns: 200, seed: 16 },
   );
+});
+
+test('imports flow down: nothing under src/ but cli.ts imports src/commands/, and no two folders import each other', () => {
+  const src = join(ROOT, 'src');
+  const folders = new Map<string, Set<string>>();
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+    const from = dirname(file);
+    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '(\.[^']+)'/gm)) {
+      const to = dirname(relative(src, resolve(src, from, m[1])));
+      if (to === 'commands' && from !== 'commands') assert.equal(file, 'cli.ts', `${file} imports ${m[1]}`);
+      if (to !== from && from !== '.' && to !== '.') folders.set(from, (folders.get(from) ?? new Set()).add(to));
+    }
+  }
+  assert.ok(folders.get('commands')?.has('analyses'), 'the scan sees the imports');
+  for (const [a, tos] of folders) for (const b of tos) assert.ok(!folders.get(b)?.has(a), `src/${a} and src/${b} import each other`);
 });

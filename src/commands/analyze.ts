@@ -5,11 +5,10 @@ import type { AnalysisReport } from '../analyses/report.js';
 import { loadConfig } from '../config/load.js';
 import { analyzeLogs } from '../analyses/run.js';
 import { providerId } from '../ingest/providers.js';
-import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import { analysisSections } from '../render/analysis.js';
 import { jsonPieces, renderSections } from '../render/index.js';
-import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, isoRange, timeRange, useColor, withExample, type CommonOptions } from './common.js';
 import { nothingRead, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -42,7 +41,7 @@ export function registerAnalyze(program: Command): void {
       const a = await analyzeLogs(
         paths,
         {
-          db: opts.db, since: range.since === null ? null : isoTime(range.since), until: range.until === null ? null : isoTime(range.until),
+          db: opts.db, ...isoRange(range),
           providers: opts.provider, top: opts.top, config: loadConfig(opts.config), strict: opts.strict,
         },
         (p, sink) => runIngest(p, sink, opts),

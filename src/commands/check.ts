@@ -3,15 +3,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { backtest } from '../check/backtest.js';
-import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
-import { eventsIn, inputFromDb } from '../check/events.js';
-import { buildCheckReport, CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
+import { CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat } from '../check/report.js';
+import { checkLogs } from '../check/run.js';
 import { loadConfig } from '../config/load.js';
-import { providerId } from '../ingest/providers.js';
 import { UserError } from '../model.js';
-import { Store } from '../store/store.js';
-import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, timeRange, useColor, withExample, writeOut } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, isoRange, timeRange, useColor, withExample, writeOut } from './common.js';
 import { ingestProgress, runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -58,42 +54,30 @@ export function registerCheck(program: Command): void {
     .action(async (given: string[], opts: CheckOptions) => {
       const config = loadConfig(opts.config);
       const range = timeRange(opts);
-      const templatesDir = opts.templates ? resolve(opts.templates) : undefined;
       const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
       if (storeOnly && !existsSync(opts.db!)) throw new UserError(`check: no paths given and --db ${opts.db} does not exist`);
       const paths = storeOnly ? [] : await inputPaths('check', given, opts);
-
-      const store = Store.open(opts.db ?? null, true);
       // One line for the whole run: reading the logs, then the backtest.
-      const progress = ingestProgress(store, opts);
-      let report: CheckReport;
-      let inputError = false;
-      let events = 0;
+      const progress = ingestProgress({ temporary: opts.db === undefined }, opts);
+      let run;
       try {
-        let ingest: CheckReport['ingest'] = null;
-        if (!storeOnly) {
-          const r = await runIngest(paths, store, opts, progress);
-          if (r.interrupted) return;
-          inputError = r.problems.length > 0;
-          ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
-          if (r.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${r.skipped} malformed record${r.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
-        }
-        const providers = opts.provider.map(providerId);
-        progress.note('backtest: reading the events');
-        const input = inputFromDb(store.db);
-        progress.done(); // (so that the next stage shows at once)
-        const result = backtest(input, config, { since: range.since, until: range.until, providers }, (n, of) => progress.note(`backtest: alert ${n} of ${of}`));
-        progress.done();
-        events = eventsIn(store.db, range.since, range.until, providers);
-        const drift: DriftEntry[] = [];
-        const given = { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath };
-        if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir, given }));
-        if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath, given }));
-        report = buildCheckReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
+        run = await checkLogs(
+          paths,
+          {
+            db: opts.db, ...isoRange(range),
+            providers: opts.provider, config, strict: opts.strict, allowEmpty: opts.allowEmpty, failOn: opts.failOn,
+            rules: opts.rules, dashboards: opts.dashboards, templatesDir: opts.templates ? resolve(opts.templates) : undefined, provisioningPath: opts.provisioningPath,
+            given: { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath },
+          },
+          (p, sink) => runIngest(p, sink, opts, progress),
+          progress,
+        );
       } finally {
         progress.done();
-        store.close();
       }
+      if (!run) return; // interrupted: runIngest said what was read
+      const { report, ingest, events } = run;
+      if (ingest && ingest.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${ingest.skipped} malformed record${ingest.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
 
       if (opts.junit) writeOut(opts.junit, renderJunit(report), false);
       process.stdout.write(renderReport(report, opts.format, useColor(opts)));
@@ -102,6 +86,7 @@ export function registerCheck(program: Command): void {
       // A CI step never passes on nothing: no event in the range is an input error unless allowed.
       const empty = events === 0;
       if (empty && !(opts.allowEmpty && opts.quiet)) process.stderr.write(`vtcode-errors: check: ${NO_EVENTS}\n`);
+      const inputError = (ingest?.problems.length ?? 0) > 0;
       process.exitCode = inputError || (empty && !opts.allowEmpty) ? 2 : report.status === 'fail' ? 1 : 0;
     });
   withExample(

@@ -2,7 +2,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseTime } from '../ingest/values.js';
+import { isoTime, parseTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import type { OutputFormat } from '../render/sections.js';
 
@@ -92,6 +92,11 @@ export function timeRange(opts: { since?: string; until?: string; now?: string }
     throw new UserError(`--since ${opts.since} is not before --until ${opts.until}: the range holds no time`);
   }
   return { now, since, until };
+}
+
+/** A range as the library takes it: ISO 8601 times. */
+export function isoRange(r: TimeRange): { since: string | null; until: string | null } {
+  return { since: r.since === null ? null : isoTime(r.since), until: r.until === null ? null : isoTime(r.until) };
 }
 
 export function addTimeOptions(cmd: Command): Command {

@@ -6,11 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { tryParseDurationMs } from '../config/duration.js';
-import { HistoryCounter, openMetricsText } from '../exporter/history.js';
-import { ProviderSlots } from '../exporter/series-of.js';
+import { exportHistory } from '../exporter/history.js';
 import { UserError } from '../model.js';
-import { MemoryStore } from '../store/memory.js';
-import { addConfigOption, addStrictOption, addTimeOptions, timeRange, withExample } from './common.js';
+import { addConfigOption, addStrictOption, addTimeOptions, isoRange, timeRange, withExample } from './common.js';
 import { runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
@@ -40,15 +38,16 @@ export function registerExport(program: Command): void {
     if (stepMs === null || stepMs < 1000) throw new UserError(`--step ${opts.step}: expected a duration of at least 1s, such as 15s`);
     const range = timeRange(opts);
     const paths = await inputPaths('export', given, opts);
-    const history = new HistoryCounter(new ProviderSlots(config.serve.max_providers, config.providers), stepMs, range);
-    const memory = new MemoryStore(history);
-    const ingest = await runIngest(paths, memory, opts);
-    if (ingest.interrupted) return;
-    memory.finish();
-    if (history.series.size === 0 && !opts.quiet) process.stderr.write('vtcode-errors: export: no provider-error event in range: nothing to export\n');
+    const history = await exportHistory(
+      paths,
+      { config, stepMs, ...isoRange(range), strict: opts.strict },
+      (p, sink) => runIngest(p, sink, opts),
+    );
+    if (!history) return; // interrupted: runIngest said what was read
+    if (history.series === 0 && !opts.quiet) process.stderr.write('vtcode-errors: export: no provider-error event in range: nothing to export\n');
     const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
     try {
-      await pipeline(Readable.from(openMetricsText(history, config.metrics.prefix, stepMs)), out, { end: opts.out !== undefined });
+      await pipeline(Readable.from(history.text), out, { end: opts.out !== undefined });
     } catch (err) {
       throw new UserError(`cannot write ${opts.out ?? 'standard output'} (${(err as Error).message})`);
     }

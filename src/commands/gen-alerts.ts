@@ -4,9 +4,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../model.js';
 import { generateAlertTests, generateAlerts, type RulesFormat } from '../generate/rules-file.js';
-import { formatFinding, windowFindings } from '../generate/lint.js';
+import { formatFinding, lintConfig, windowFindings } from '../generate/lint.js';
 import { addConfigOption, addOutputOptions, withExample, writeOut } from './common.js';
-import { lintFindings } from './lint.js';
 
 interface GenAlertsOptions {
   config?: string;
@@ -43,7 +42,7 @@ export function registerGenAlerts(program: Command): void {
     if (opts.out === '-') process.stdout.write(generated.text);
     else writeOut(opts.out, generated.text);
     if (opts.tests && tests !== null) writeOut(opts.tests, tests);
-    if (opts.lint) for (const f of lintFindings(opts.config, opts.templates)) if (f.id !== 'short-window') process.stderr.write(`vtcode-errors: lint: ${formatFinding(f)}\n`);
+    if (opts.lint) for (const f of lintConfig(config, templates)) if (f.id !== 'short-window') process.stderr.write(`vtcode-errors: lint: ${formatFinding(f)}\n`);
     if (!opts.quiet && opts.out !== '-') {
       process.stderr.write(`vtcode-errors: wrote ${generated.rules.length} rules to ${opts.out}${opts.tests ? ` and their tests to ${opts.tests} (run: promtool test rules ${opts.tests})` : ''}\n`);
     }
