@@ -173,10 +173,14 @@ export async function analyzeApi(paths: string[], opts: AnalyzeOptions = {}): Pr
   return JSON.parse(JSON.stringify(a.report)) as AnalyzeReport;
 }
 
+/** The rows of `paths`, ingested in-process into a new store. */
+export async function rowsFrom(paths: string[]): Promise<Row[]> {
+  return allRows((await ingestApi(paths)).db);
+}
+
 /** Write records to one JSON Lines file, ingest it in-process, return its rows. */
 export async function rowsOf(records: Array<object | string>, name = 'log.jsonl'): Promise<Row[]> {
-  const file = writeFixture(tmpDir(), name, jsonl(records));
-  return allRows((await ingestApi([file])).db);
+  return rowsFrom([writeFixture(tmpDir(), name, jsonl(records))]);
 }
 
 /** Write records to one JSON Lines file, ingest it, return its rows. */
