@@ -16,6 +16,7 @@ export { classify, redact, type Classification, type ClassifyInput } from './cla
 export { loadConfig, parseConfig } from './config/load.js';
 export { defaultConfig, type Config } from './config/types.js';
 export { generateAlerts, generateAlertTests, type GeneratedAlerts, type RulesFormat } from './generate/rules-file.js';
+export { generateAlertFiles, type AlertFiles, type AlertFilesOptions } from './generate/alert-files.js';
 export { dashboardFiles as generateDashboards, type DashboardOutput, type OutputFile } from './generate/provisioning.js';
 export { lintConfig as lint, type Finding } from './generate/lint.js';
 export { checkLogs as check, type Check, type CheckOptions } from './check/run.js';
