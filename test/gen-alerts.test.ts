@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { configHash } from '../src/config/hash.js';
 import { loadConfig } from '../src/config/load.js';
 import { defaultConfig, type Config } from '../src/config/types.js';
+import { generateAlertFiles } from '../src/generate/alert-files.js';
 import { generateAlerts, generateAlertTests } from '../src/generate/rules-file.js';
 import { effectiveAlerts, ruleInstances, ALERTS } from '../src/alerts/definitions.js';
 import { formatFloat, formatG, goQueryEscape, humanize, expandGoTemplate } from '../src/generate/go-template.js';
@@ -44,12 +45,10 @@ function generateCli(config: string | null, extra: string[] = [], names = { rule
 /** The same files written in-process by the library gen-alerts calls: rules.yml and rules.test.yml beside it. */
 function generate(config: string | null) {
   const dir = tempDir();
-  const c = config ? loadConfig(config) : defaultConfig();
-  const g = generateAlerts(c);
-  const files = { rules: g.text, tests: generateAlertTests(c, g, 'rules.yml') };
-  writeFileSync(join(dir, 'rules.yml'), files.rules);
-  writeFileSync(join(dir, 'rules.test.yml'), files.tests);
-  return { dir, ...files };
+  const g = generateAlertFiles(config ? loadConfig(config) : defaultConfig(), { testsRuleFile: 'rules.yml' });
+  writeFileSync(join(dir, 'rules.yml'), g.rules.text);
+  writeFileSync(join(dir, 'rules.test.yml'), g.tests!);
+  return { dir, rules: g.rules.text, tests: g.tests! };
 }
 
 /** What `gen-alerts --config FILE` prints, from the library it calls. */
