@@ -1,32 +1,21 @@
 // `vtcode-errors check <paths...>`: the CI / cron step. Backtest the configured alerts on the logs and
 // verify that generated rules and dashboards are current. Exit 0 pass, 1 fired or drifted, 2 input error.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat } from '../check/report.js';
 import { checkLogs } from '../check/run.js';
 import { loadConfig } from '../config/load.js';
-import { UserError } from '../model.js';
-import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, isoRange, timeRange, useColor, withExample, writeOut } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, isoRange, timeRange, useColor, withExample, writeOut, type CommonOptions, type StoreOptions, type TimeOptions } from './common.js';
 import { ingestProgress, runIngest } from './ingest-run.js';
-import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
+import { addInputOptions, pathsOrStore, type InputOptions } from './inputs.js';
 
-interface CheckOptions extends InputOptions {
-  config?: string;
-  since?: string;
-  until?: string;
-  now?: string;
+interface CheckOptions extends Omit<CommonOptions, 'format'>, InputOptions, TimeOptions, StoreOptions {
+  format: CheckFormat;
   rules?: string;
   dashboards?: string;
   templates?: string;
   provisioningPath?: string;
-  format: CheckFormat;
   junit?: string;
-  strict?: boolean;
-  db?: string;
-  provider: string[];
-  quiet?: boolean;
-  color: boolean;
   allowEmpty?: boolean;
   failOn: FailOn;
 }
@@ -54,9 +43,8 @@ export function registerCheck(program: Command): void {
     .action(async (given: string[], opts: CheckOptions) => {
       const config = loadConfig(opts.config);
       const range = timeRange(opts);
-      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
-      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`check: no paths given and --db ${opts.db} does not exist`);
-      const paths = storeOnly ? [] : await inputPaths('check', given, opts);
+      // With --db and no paths: the store as it is.
+      const paths = await pathsOrStore('check', given, opts);
       // One line for the whole run: reading the logs, then the backtest.
       const progress = ingestProgress({ temporary: opts.db === undefined }, opts);
       let run;

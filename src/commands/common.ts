@@ -77,13 +77,27 @@ function parseNow(value: string): number {
   return t;
 }
 
+/** What --since, --until and --now gave (addTimeOptions). */
+export interface TimeOptions {
+  since?: string;
+  until?: string;
+  now?: string;
+}
+
+/** --db, --strict and --provider, as the commands that read logs into a store declare them. */
+export interface StoreOptions {
+  db?: string;
+  strict?: boolean;
+  provider: string[];
+}
+
 export interface TimeRange {
   since: number | null; // inclusive, epoch ms
   until: number | null; // exclusive, epoch ms
   now: number;
 }
 
-export function timeRange(opts: { since?: string; until?: string; now?: string }): TimeRange {
+export function timeRange(opts: TimeOptions): TimeRange {
   const now = opts.now ? parseNow(opts.now) : Date.now();
   const since = opts.since ? parseTimeArg('--since', opts.since, now) : null;
   const until = opts.until ? parseTimeArg('--until', opts.until, now) : null;

@@ -8,17 +8,14 @@ import { loadConfig } from '../config/load.js';
 import { tryParseDurationMs } from '../config/duration.js';
 import { exportHistory } from '../exporter/history.js';
 import { UserError } from '../model.js';
-import { addConfigOption, addStrictOption, addTimeOptions, isoRange, timeRange, withExample } from './common.js';
+import { addConfigOption, addStrictOption, addTimeOptions, isoRange, timeRange, withExample, type TimeOptions } from './common.js';
 import { runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
-interface ExportOptions extends InputOptions {
+interface ExportOptions extends InputOptions, TimeOptions {
   config?: string;
   format: 'openmetrics';
   step: string;
-  since?: string;
-  until?: string;
-  now?: string;
   out?: string;
   strict?: boolean;
 }
