@@ -9,32 +9,31 @@ import { analyzeLogs, type AnalyzeOptions } from './analyses/run.js';
 import { backtest as runBacktest, type BacktestRange, type BacktestResult } from './check/backtest.js';
 import { inputFromDb } from './check/events.js';
 import { defaultConfig, type Config } from './config/types.js';
-import { ingestPaths, type IngestResult } from './ingest/ingest.js';
+import type { IngestResult } from './ingest/ingest.js';
 import { Store } from './store/store.js';
 
 export { classify, redact, type Classification, type ClassifyInput } from './classify/index.js';
 export { loadConfig, parseConfig } from './config/load.js';
 export { defaultConfig, type Config } from './config/types.js';
-export { generateAlerts, generateAlertTests } from './generate/rules-file.js';
-export { dashboardFiles as generateDashboards } from './generate/provisioning.js';
+export { generateAlerts, generateAlertTests, type GeneratedAlerts, type RulesFormat } from './generate/rules-file.js';
+export { generateAlertFiles, type AlertFiles, type AlertFilesOptions } from './generate/alert-files.js';
+export { dashboardFiles as generateDashboards, type DashboardOutput, type OutputFile } from './generate/provisioning.js';
+export { lintConfig as lint, type Finding } from './generate/lint.js';
+export { checkLogs as check, type Check, type CheckOptions } from './check/run.js';
+export type { CheckReport, FailOn } from './check/report.js';
+export { exportHistory, type ExportOptions, type History } from './exporter/history.js';
 export { Service as ExporterService, type ServeOptions } from './exporter/service.js';
-export { analyzeLogs, rowFilter, type Analysis, type AnalyzeOptions, type Reader } from './analyses/run.js';
+export { analyzeLogs, rowFilter, type Analysis, type AnalyzeOptions } from './analyses/run.js';
+export { ingestInto as ingest, type StoreIngest } from './ingest/run.js';
+export { query, type QueryResult } from './store/query.js';
+export type { Reader } from './ingest/ingest.js';
+export { UserError } from './model.js';
 export type { AnalysisReport, BacktestResult, IngestResult };
 
 /** Analyses of `paths` (or of the store `db`), as `vtcode-errors analyze --format json` prints them. */
 export async function analyze(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
   const a = await analyzeLogs(paths, opts);
   return a!.report; // (ingestPaths is not interrupted unless asked)
-}
-
-/** Read `paths` into the store `db`: only what is new since the last run. */
-export async function ingest(paths: string[], db: string, opts: { strict?: boolean } = {}): Promise<IngestResult> {
-  const store = Store.open(db, true);
-  try {
-    return await ingestPaths(paths, store, opts);
-  } finally {
-    store.close();
-  }
 }
 
 /** Backtest the config's alerts on the rows of the store `db`: would they have fired? */

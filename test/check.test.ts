@@ -6,12 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { alignDown, alignUp, backtest, evaluateSeries, type BacktestRange, type Condition } from '../src/check/backtest.js';
 import { diffExcerpt } from '../src/check/drift.js';
 import { inputFromDb, inputFromRows } from '../src/check/events.js';
-import { xmlText } from '../src/check/report.js';
-import { parseConfig } from '../src/config/load.js';
+import { renderReport, xmlText } from '../src/check/report.js';
+import { check as checkLogs, generateAlerts, generateDashboards, type Check, type CheckOptions } from '../src/index.js';
+import { loadConfig, parseConfig } from '../src/config/load.js';
 import { defaultConfig, type Config } from '../src/config/types.js';
 import { BIN, jsonl, ok, run, tmpDir, writeFixture, type RunResult } from './helpers.js';
 
@@ -61,6 +62,31 @@ function checkJson(args: string[], dir: string, expectCode?: number): CheckJson 
   if (expectCode !== undefined) assert.equal(r.code, expectCode, r.stderr);
   assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as CheckJson;
+}
+
+/**
+ * check in-process (the library's check, what the command calls): the report `--format json` prints.
+ * `expectCode`: the exit code the command gives for it (1 a failed check, 0 a pass); like checkJson, an
+ * input problem or no event in range (exit 2) fails the test.
+ */
+async function checkRun(paths: string[], opts: CheckOptions = {}, expectCode?: 0 | 1): Promise<Check> {
+  const r = await checkLogs(paths, { config: defaultConfig(), ...opts });
+  assert.ok(r, 'not interrupted');
+  assert.deepEqual(r.ingest?.problems ?? [], []);
+  assert.ok(r.events > 0 || opts.allowEmpty, 'no event in range (exit 2)');
+  if (expectCode !== undefined) assert.equal(r.report.status, expectCode === 1 ? 'fail' : 'pass');
+  return r;
+}
+const checkApi = async (paths: string[], opts: CheckOptions = {}, expectCode?: 0 | 1): Promise<CheckJson> =>
+  JSON.parse(JSON.stringify((await checkRun(paths, opts, expectCode)).report)) as CheckJson;
+
+/** What gen-alerts --out and gen-dashboard --out write, written by the library the commands call. */
+function writeRules(file: string, config: Config = defaultConfig(), format: 'rules' | 'prometheusrule' = 'rules'): void {
+  writeFileSync(file, generateAlerts(config, format).text);
+}
+function writeDashboards(dir: string, wrap = false): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of generateDashboards(defaultConfig(), { path: resolve(dir), wrap })) writeFileSync(join(dir, f.name), f.text);
 }
 
 const ep = (alert: string, provider: string, severity: string, start: string, end: string | null, peak: number) => ({
@@ -515,9 +541,9 @@ function order(a: { alert: string; provider: string; start: string }, b: { alert
 // The command, end to end
 
 describe('check: backtest end to end', () => {
-  test('default config: the episodes known by construction, exit 1', () => {
+  test('default config: the episodes known by construction, exit 1', async () => {
     const s = scenario(DEFAULT_LOG);
-    const out = checkJson([s.log], s.dir, 1);
+    const out = await checkApi([s.log], {}, 1);
     assert.deepEqual(out.episodes.map(pick), DEFAULT_EPISODES);
     assert.equal(out.status, 'fail');
     assert.deepEqual(out.range, { from: iso('10:01'), to: iso('10:28'), evaluation_interval: '1m', evaluations: 28 });
@@ -533,7 +559,7 @@ describe('check: backtest end to end', () => {
     assert.equal(out.ingest?.records, DEFAULT_LOG.length);
   });
 
-  test('overrides apply per provider, as in the generated rules', () => {
+  test('overrides apply per provider, as in the generated rules', async () => {
     const log = [
       // gemini: RLE > 300 in 1m, for 0m, critical. 301 fires at once; exactly 300 does not; 150 + 150 would have
       // fired the default rule but not gemini's. HER (default) for the last: 150, 300 x4, 150 at 10:21..10:26.
@@ -554,7 +580,7 @@ describe('check: backtest end to end', () => {
       error('10:50:00.000', 'openai', 'auth_error'),
     ];
     const s = scenario(log, OVERRIDES_CONFIG);
-    const out = checkJson([s.log, '--config', s.config!], s.dir, 1);
+    const out = await checkApi([s.log], { config: loadConfig(s.config!) }, 1);
     assert.deepEqual(out.episodes.map(pick), [
       ep('HighLLMErrorRate', 'anthropic', 'critical', '10:06', '10:07', 101 / 300),
       ep('HighLLMErrorRate', 'gemini', 'critical', '10:26', '10:27', 150 / 300),
@@ -571,29 +597,29 @@ describe('check: backtest end to end', () => {
     assert.deepEqual(out.episodes.map(pick), want.episodes.sort(order));
   });
 
-  test('an episode still firing at the end of the range has end null', () => {
+  test('an episode still firing at the end of the range has end null', async () => {
     const s = scenario([error('10:00:30.000', 'gemini', 'auth_error')]);
-    const out = checkJson([s.log, '--until', '2026-11-20T10:03:00Z'], s.dir, 1);
+    const out = await checkApi([s.log], { until: '2026-11-20T10:03:00Z' }, 1);
     assert.deepEqual(out.episodes.map(pick), [ep('LLMAuthFailures', 'gemini', 'warning', '10:01', null, 1)]);
     // With the default end (latest event + 15m, aligned down to 10:15) the recovery rate is still below 0.8 there.
     const s2 = scenario([...events(3, '10:00:30.000', 'gemini', 'recovered'), ...events(7, '10:00:30.000', 'gemini', 'failed')]);
-    const out2 = checkJson([s2.log], s2.dir, 1);
+    const out2 = await checkApi([s2.log], {}, 1);
     assert.deepEqual(out2.episodes.map(pick), [ep('LowLLMRecoveryRate', 'gemini', 'warning', '10:11', null, 0.3)]);
     assert.equal(out2.range.to, iso('10:15'));
   });
 
-  test('--since starts the evaluations later (events before it still count in the windows); --provider filters', () => {
+  test('--since starts the evaluations later (events before it still count in the windows); --provider filters', async () => {
     const s = scenario([error('10:00:30.000', 'openrouter', 'auth_error'), error('10:03:00.000', 'openrouter', 'auth_error'), error('10:00:30.000', 'gemini', 'auth_error')]);
-    const out = checkJson([s.log, '--since', '2026-11-20T10:01:30Z', '--provider', 'OpenRouter'], s.dir, 1);
+    const out = await checkApi([s.log], { since: '2026-11-20T10:01:30Z', providers: ['OpenRouter'] }, 1);
     assert.deepEqual(out.episodes.map(pick), [ep('LLMAuthFailures', 'openrouter', 'warning', '10:02', '10:08', 2)]);
     assert.deepEqual(out.providers, ['openrouter']);
   });
 
-  test('the CLI equals the brute-force reference on seeded random logs', () => {
+  test('check equals the brute-force reference on seeded random logs', async () => {
     for (const [text, seed] of [['', 3], [SMALL_CONFIG, 11], [ODD_CONFIG, 23]] as const) {
       const data = randomRows(seed, 1500);
       const s = scenario(recordsFor(data), text || undefined);
-      const out = checkJson([s.log, ...(s.config ? ['--config', s.config] : [])], s.dir);
+      const out = await checkApi([s.log], s.config ? { config: loadConfig(s.config) } : {});
       const config = text ? cfg(text) : defaultConfig();
       const want = reference(data, config);
       assert.deepEqual(out.episodes.map(pick), want.episodes.sort(order), `seed ${seed}`);
@@ -601,11 +627,11 @@ describe('check: backtest end to end', () => {
     }
   });
 
-  test('--db keeps the store; check --db with no paths reads it as it is', () => {
+  test('--db keeps the store; check --db with no paths reads it as it is', async () => {
     const s = scenario(DEFAULT_LOG);
     const db = join(s.dir, 'store.db');
-    const first = checkJson([s.log, '--db', db], s.dir, 1);
-    const again = checkJson(['--db', db], s.dir, 1);
+    const first = await checkApi([s.log], { db }, 1);
+    const again = await checkApi([], { db }, 1);
     assert.deepEqual(again.episodes, first.episodes);
     assert.equal(again.ingest, null);
   });
@@ -660,15 +686,15 @@ describe('check: drift', () => {
   function generated() {
     const s = scenario(QUIET_LOG);
     const rules = join(s.dir, 'rules.yml');
-    ok(['gen-alerts', '--out', rules], { cwd: s.dir });
+    writeRules(rules);
     const dash = join(s.dir, 'dash');
-    ok(['gen-dashboard', '--out', dash, '-q'], { cwd: s.dir });
+    writeDashboards(dash);
     return { ...s, rules, dash };
   }
 
-  test('current rules and dashboards: ok, exit 0', () => {
+  test('current rules and dashboards: ok, exit 0', async () => {
     const g = generated();
-    const out = checkJson([g.log, '--rules', g.rules, '--dashboards', g.dash], g.dir, 0);
+    const out = await checkApi([g.log], { rules: g.rules, dashboards: g.dash }, 0);
     assert.deepEqual(out.drift.map((d) => [d.file, d.status]), [
       [g.rules, 'ok'],
       [join(g.dash, 'overview.json'), 'ok'],
@@ -680,7 +706,7 @@ describe('check: drift', () => {
     assert.equal(out.status, 'pass');
   });
 
-  test('a hand-edited rule file is stale, with the differing line', () => {
+  test('a hand-edited rule file is stale, with the differing line', async () => {
     const g = generated();
     const text = readFileSync(g.rules, 'utf8');
     const lines = text.split('\n');
@@ -688,7 +714,8 @@ describe('check: drift', () => {
     assert.ok(n > 0);
     lines[n] = lines[n].replace('> 100', '> 200');
     writeFileSync(g.rules, lines.join('\n'));
-    const out = checkJson([g.log, '--rules', g.rules], g.dir, 1);
+    const run = await checkRun([g.log], { rules: g.rules }, 1);
+    const out = JSON.parse(JSON.stringify(run.report)) as CheckJson;
     const d = out.drift[0];
     assert.equal(d.status, 'stale');
     assert.equal(d.line, n + 1);
@@ -696,10 +723,9 @@ describe('check: drift', () => {
     assert.ok(d.diff.includes(`+${lines[n].replace('> 200', '> 100')}`), d.diff.join('\n'));
     assert.match(d.diff[2], new RegExp(`^@@ -${n - 1},`));
     // The table shows it too.
-    const table = check([g.log, '--rules', g.rules], g.dir);
-    assert.equal(table.code, 1);
-    assert.ok(table.stdout.includes(`-${lines[n]}`));
-    assert.match(table.stdout, /FAIL: no alert would have fired .*; 1 generated file drifted/);
+    const table = renderReport(run.report, 'table', false);
+    assert.ok(table.includes(`-${lines[n]}`));
+    assert.match(table, /FAIL: no alert would have fired .*; 1 generated file drifted/);
   });
 
   test('the fix-it command repeats every option that shaped the expected file, and running it fixes the drift', () => {
@@ -714,29 +740,29 @@ describe('check: drift', () => {
     assert.equal(checkJson([g.log, '--rules', g.rules, '--config', other], g.dir, 0).drift[0].status, 'ok');
   });
 
-  test('rules from another config are stale; a PrometheusRule is compared as one; a missing file is missing', () => {
+  test('rules from another config are stale; a PrometheusRule is compared as one; a missing file is missing', async () => {
     const g = generated();
     const other = writeFixture(g.dir, 'other.yaml', OVERRIDES_CONFIG);
-    ok(['gen-alerts', '--config', other, '--out', g.rules], { cwd: g.dir });
-    assert.equal(checkJson([g.log, '--rules', g.rules], g.dir, 1).drift[0].status, 'stale');
-    assert.equal(checkJson([g.log, '--rules', g.rules, '--config', other], g.dir, 0).drift[0].status, 'ok');
+    writeRules(g.rules, loadConfig(other));
+    assert.equal((await checkApi([g.log], { rules: g.rules }, 1)).drift[0].status, 'stale');
+    assert.equal((await checkApi([g.log], { rules: g.rules, config: loadConfig(other) }, 0)).drift[0].status, 'ok');
     const pr = join(g.dir, 'prometheusrule.yaml');
-    ok(['gen-alerts', '--format', 'prometheusrule', '--out', pr], { cwd: g.dir });
-    assert.equal(checkJson([g.log, '--rules', pr], g.dir, 0).drift[0].status, 'ok');
+    writeRules(pr, defaultConfig(), 'prometheusrule');
+    assert.equal((await checkApi([g.log], { rules: pr }, 0)).drift[0].status, 'ok');
     // CRLF line endings are not content.
     writeFileSync(pr, readFileSync(pr, 'utf8').replace(/\n/g, '\r\n'));
-    assert.equal(checkJson([g.log, '--rules', pr], g.dir, 0).drift[0].status, 'ok');
-    const gone = checkJson([g.log, '--rules', join(g.dir, 'gone.yml')], g.dir, 1);
+    assert.equal((await checkApi([g.log], { rules: pr }, 0)).drift[0].status, 'ok');
+    const gone = await checkApi([g.log], { rules: join(g.dir, 'gone.yml') }, 1);
     assert.deepEqual(gone.drift.map((d) => d.status), ['missing']);
   });
 
-  test('dashboards: an edited panel is stale, a deleted file missing, a leftover provider stale; --wrap and moved dirs are ok', () => {
+  test('dashboards: an edited panel is stale, a deleted file missing, a leftover provider stale; --wrap and moved dirs are ok', async () => {
     const g = generated();
     const gemini = join(g.dash, 'provider-gemini.json');
     writeFileSync(gemini, readFileSync(gemini, 'utf8').replace('"editable": false', '"editable": true'));
     rmSync(join(g.dash, 'overview.json'));
     writeFileSync(join(g.dash, 'provider-mistral.json'), '{}\n');
-    const out = checkJson([g.log, '--dashboards', g.dash], g.dir, 1);
+    const out = await checkApi([g.log], { dashboards: g.dash }, 1);
     const status = Object.fromEntries(out.drift.map((d) => [d.file.slice(g.dash.length + 1), d.status]));
     assert.deepEqual(status, {
       'overview.json': 'missing',
@@ -749,15 +775,15 @@ describe('check: drift', () => {
     assert.ok(out.drift.find((d) => d.file === gemini)!.diff.some((l) => l.includes('"editable": true')));
 
     const wrapped = join(g.dir, 'api');
-    ok(['gen-dashboard', '--wrap', '--out', wrapped, '-q'], { cwd: g.dir });
-    assert.deepEqual(checkJson([g.log, '--dashboards', wrapped], g.dir, 0).drift.map((d) => d.status), ['ok', 'ok', 'ok', 'ok']);
+    writeDashboards(wrapped, true);
+    assert.deepEqual((await checkApi([g.log], { dashboards: wrapped }, 0)).drift.map((d) => d.status), ['ok', 'ok', 'ok', 'ok']);
 
     const fresh = join(g.dir, 'fresh');
-    ok(['gen-dashboard', '--out', fresh, '-q'], { cwd: g.dir });
+    writeDashboards(fresh);
     const moved = join(g.dir, 'moved');
     cpSync(fresh, moved, { recursive: true });
-    assert.equal(checkJson([g.log, '--dashboards', moved], g.dir, 0).status, 'pass');
-    const none = checkJson([g.log, '--dashboards', join(g.dir, 'nowhere')], g.dir, 1);
+    assert.equal((await checkApi([g.log], { dashboards: moved }, 0)).status, 'pass');
+    const none = await checkApi([g.log], { dashboards: join(g.dir, 'nowhere') }, 1);
     assert.ok(none.drift.every((d) => d.status === 'missing') && none.drift.length === 5);
   });
 
@@ -914,13 +940,13 @@ describe('check: formats', () => {
     assert.equal(check([s.log, '--fail-on', 'info'], s.dir).code, 2, 'only critical or warning');
   });
 
-  test('alerts[].events counts the events in --since/--until only, as the summary does', () => {
+  test('alerts[].events counts the events in --since/--until only, as the summary does', async () => {
     const s = scenario([...burst(3, '09:00:10', 'gemini', 'auth_error'), ...burst(5, '11:00:10', 'gemini', 'auth_error'), ...burst(7, '13:00:10', 'gemini', 'auth_error')]);
-    const events = (args: string[]) => checkJson([s.log, ...args], s.dir).alerts.find((a) => a.alert === 'LLMAuthFailures' && a.provider === 'gemini')!.events;
-    assert.equal(events([]), 15);
-    assert.equal(events(['--since', at('10:00:00')]), 12);
-    assert.equal(events(['--since', at('10:00:00'), '--until', at('13:00:10')]), 5, '--until is exclusive');
-    assert.equal(checkJson([s.log, '--since', at('10:00:00'), '--until', at('13:00:10')], s.dir).events, 5);
+    const events = async (opts: CheckOptions) => (await checkApi([s.log], opts)).alerts.find((a) => a.alert === 'LLMAuthFailures' && a.provider === 'gemini')!.events;
+    assert.equal(await events({}), 15);
+    assert.equal(await events({ since: at('10:00:00') }), 12);
+    assert.equal(await events({ since: at('10:00:00'), until: at('13:00:10') }), 5, '--until is exclusive');
+    assert.equal((await checkApi([s.log], { since: at('10:00:00'), until: at('13:00:10') })).events, 5);
   });
 
   test('json: the contract keys, ISO times; markdown and table', () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { classify, isJsonBody, type Classification } from '../src/classify/index.js';
-import { analyzeJson, allRows, ingestTo, ROOT, tmpDir, writeFixture } from './helpers.js';
+import { analyzeApi, ROOT, rowsFrom, tmpDir, writeFixture } from './helpers.js';
 
 type Want = [errorType: string, subtype: string | null, retryable: 0 | 1];
 
@@ -207,16 +207,16 @@ const RECORDS: Array<{ rec: object; want: Want }> = [
   { rec: { provider: 'openai', status: 0, body: '{"id":"chatcmpl-9","choices":[', error: 'stream aborted' }, want: ['unknown', null, 1] },
 ];
 
-test('end to end: analyze stores each provider payload with its type, subtype and retryable, and agrees with the oracle', () => {
+test('end to end: analyze stores each provider payload with its type, subtype and retryable, and agrees with the oracle', async () => {
   const dir = tmpDir();
   const file = writeFixture(dir, 'providers.jsonl', RECORDS.map((r, i) => ({ ts: T0 + i * 1000, ...r.rec })));
-  const rows = allRows(ingestTo([file]));
+  const rows = await rowsFrom([file]);
   assert.equal(rows.length, RECORDS.length);
   rows.forEach((row, i) => {
     assert.deepEqual([row.error_type, row.error_subtype, row.retryable], RECORDS[i]!.want, `record ${i}: ${JSON.stringify(RECORDS[i]!.rec)}`);
   });
 
-  const report = analyzeJson([file]);
+  const report = await analyzeApi([file]);
   const byType = Object.fromEntries(report.summary.by_type.map((x) => [x.error_type, x.errors]));
   assert.deepEqual(byType, { rate_limit: 3, unknown: 2, client_error: 2, auth_error: 1, server_error: 2, parse_error: 2 });
 

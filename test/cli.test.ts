@@ -1,5 +1,6 @@
 // The command line of DESIGN.md §1 and §5, end to end: exit codes, --help, output formats, time and
-// provider filters, colour, stdin, gzip, directory walks and globs. Real files, the real CLI.
+// provider filters, colour, stdin, gzip, directory walks and globs. Real files, the real CLI; what the
+// analyses make of --provider, --top, gzip and a directory walk is asked of the library in-process.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,7 @@ import { copyFileSync, readdirSync, readFileSync, statSync, symlinkSync } from '
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  analyzeJson, allRows, BIN, ESCAPE, ingestTo, jsonl, ok, openDb, ROOT, run, runAsync, sqlJson, tmpDir, writeFixture, writeFixtures,
+  analyzeApi, analyzeJson, allRows, BIN, ESCAPE, ingestTo, jsonl, ok, openDb, ROOT, run, runAsync, sqlJson, tmpDir, writeFixture, writeFixtures,
   type AnalyzeReport,
 } from './helpers.js';
 
@@ -310,33 +311,33 @@ describe('--since / --until / --now', () => {
 });
 
 describe('--provider and --top', () => {
-  test('--provider filters every analysis and the row counts', () => {
-    const r = analyzeJson([data, '--provider', 'gemini']);
+  test('--provider filters every analysis and the row counts', async () => {
+    const r = await analyzeApi([data], { providers: ['gemini'] });
     assert.deepEqual([r.summary.records, r.summary.errors], [5, 5]);
     assert.deepEqual(r.summary.by_provider, [{ provider: 'gemini', errors: 5 }]);
     assert.deepEqual(r.rate_limit_spikes.map((x) => x.provider), ['gemini', 'gemini']);
     assert.deepEqual([r.auth_failures, r.network_errors], [[], []]);
     assert.deepEqual(r.recovery, [{ provider: 'gemini', recovered: 2, failed: 1, success_rate: 0.6667 }]);
   });
-  test('--provider is repeatable', () => {
-    const r = analyzeJson([data, '--provider', 'gemini', '--provider', 'anthropic']);
+  test('--provider is repeatable', async () => {
+    const r = await analyzeApi([data], { providers: ['gemini', 'anthropic'] });
     assert.deepEqual([r.summary.records, r.summary.errors], [13, 11]);
   });
-  test('--provider takes a display label', () => {
-    const r = analyzeJson([data, '--provider', 'Z.AI']);
+  test('--provider takes a display label', async () => {
+    const r = await analyzeApi([data], { providers: ['Z.AI'] });
     assert.deepEqual(r.summary.by_provider, [{ provider: 'zai', errors: 1 }]);
   });
-  test('--top N limits rate_limit_spikes overall', () => {
-    assert.deepEqual(analyzeJson([data, '--top', '1']).rate_limit_spikes, [{ provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4, throttled: 4, quota: 0, spike: false }]);
-    assert.deepEqual(analyzeJson([data, '--top', '2']).rate_limit_spikes.map((x) => `${x.provider} ${x.hour}`), [
+  test('--top N limits rate_limit_spikes overall', async () => {
+    assert.deepEqual((await analyzeApi([data], { top: 1 })).rate_limit_spikes, [{ provider: 'gemini', hour: '2026-11-20T14:00:00Z', count: 4, throttled: 4, quota: 0, spike: false }]);
+    assert.deepEqual((await analyzeApi([data], { top: 2 })).rate_limit_spikes.map((x) => `${x.provider} ${x.hour}`), [
       'gemini 2026-11-20T14:00:00Z',
       'gemini 2026-11-20T15:00:00Z',
     ]);
   });
-  test('network_errors: avg_retries is null when no row has a retry_count', () => {
+  test('network_errors: avg_retries is null when no row has a retry_count', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'net.jsonl', [flat('10:00:00.000', 'mistral', { error_message: NET }), flat('10:01:00.000', 'mistral', { error_message: NET })]);
-    assert.deepEqual(analyzeJson([f]).network_errors, [{ provider: 'mistral', avg_retries: null, total: 2 }]);
+    assert.deepEqual((await analyzeApi([f])).network_errors, [{ provider: 'mistral', avg_retries: null, total: 2 }]);
   });
   test('--top defaults to 20', () => {
     const d = tmpDir();
@@ -609,7 +610,7 @@ describe('stdin and gzip', () => {
     const r = JSON.parse(ok(['analyze', '-', '--format', 'json'], { input: gzipSync(Buffer.from(text)) })) as AnalyzeReport;
     assert.deepEqual([r.summary.records, r.summary.errors, r.summary.skipped], [18, 16, 1]);
   });
-  test('gzip detected by magic bytes, whatever the name; a plain file named .gz read as plain; multi-member gzip read whole', () => {
+  test('gzip detected by magic bytes, whatever the name; a plain file named .gz read as plain; multi-member gzip read whole', async () => {
     const d = tmpDir();
     // each file gets its own provider, so that rows can be told apart (and no two files share content)
     const variant = (p: string) => text.replaceAll('"provider":"', `"provider":"${p}-`);
@@ -623,7 +624,7 @@ describe('stdin and gzip', () => {
     };
     const paths = Object.keys(files).map((f) => writeFixture(d, f, files[f as keyof typeof files]));
     const db = join(d, 's.db');
-    const r = analyzeJson([...paths, '--db', db]);
+    const r = await analyzeApi(paths, { db });
     assert.deepEqual([r.summary.files, r.summary.records, r.summary.errors, r.summary.skipped], [5, 90, 80, 5]);
     const h = openDb(db);
     try {
@@ -666,28 +667,28 @@ describe('directory walk and globs', () => {
     symlinkSync(join(outside, 'dir'), join(root, 'linked-dir'));
   });
   const WALKED = ['a.jsonl', 'b.ndjson', 'c.json', 'd.log', 'e.jsonl.gz', 'f.ndjson.gz', 'g.json.gz', 'h.log.gz', 'sub/deeper/i.jsonl', '.vtcode/session', '.hidden/j.log'];
-  test('walk: recursive, dot-directories in, .git / node_modules / symlinks / other extensions out', () => {
+  test('walk: recursive, dot-directories in, .git / node_modules / symlinks / other extensions out', async () => {
     const db = join(tmpDir(), 's.db');
-    const r = analyzeJson([root, '--db', db]);
+    const r = await analyzeApi([root], { db });
     const ids = allRows(db).map((x) => x.request_id).sort();
     assert.deepEqual(ids, [...WALKED].sort());
     assert.equal(r.summary.files, WALKED.length);
     assert.equal(r.summary.records, WALKED.length);
   });
-  test('a file named on the command line is read whatever its name', () => {
+  test('a file named on the command line is read whatever its name', async () => {
     const db = join(tmpDir(), 's.db');
-    const r = analyzeJson([join(root, 'notes.txt'), join(root, 'data.csv'), join(root, 'errors.jsonl.bak'), '--db', db]);
+    const r = await analyzeApi([join(root, 'notes.txt'), join(root, 'data.csv'), join(root, 'errors.jsonl.bak')], { db });
     assert.deepEqual(allRows(db).map((x) => x.request_id).sort(), ['data.csv', 'errors.jsonl.bak', 'notes.txt']);
     assert.equal(r.summary.files, 3);
   });
-  test('glob patterns (expanded by the CLI, not the shell)', () => {
+  test('glob patterns (expanded by the CLI, not the shell)', async () => {
     const db = join(tmpDir(), 's.db');
-    analyzeJson([join(root, '*.jsonl'), join(root, 'sub/**/i.jsonl'), '--db', db]);
+    await analyzeApi([join(root, '*.jsonl'), join(root, 'sub/**/i.jsonl')], { db });
     assert.deepEqual(allRows(db).map((x) => x.request_id).sort(), ['a.jsonl', 'sub/deeper/i.jsonl']);
   });
-  test('glob with braces over gz and plain', () => {
+  test('glob with braces over gz and plain', async () => {
     const db = join(tmpDir(), 's.db');
-    analyzeJson([join(root, '{d.log,h.log.gz}'), '--db', db]);
+    await analyzeApi([join(root, '{d.log,h.log.gz}')], { db });
     assert.deepEqual(allRows(db).map((x) => x.request_id).sort(), ['d.log', 'h.log.gz']);
   });
 });

@@ -10,10 +10,12 @@ import { parse as parseYaml } from 'yaml';
 import { configHash } from '../src/config/hash.js';
 import { loadConfig } from '../src/config/load.js';
 import { defaultConfig, type Config } from '../src/config/types.js';
+import { generateAlertFiles } from '../src/generate/alert-files.js';
 import { generateAlerts, generateAlertTests } from '../src/generate/rules-file.js';
 import { effectiveAlerts, ruleInstances, ALERTS } from '../src/alerts/definitions.js';
 import { formatFloat, formatG, goQueryEscape, humanize, expandGoTemplate } from '../src/generate/go-template.js';
 import { dashboardUid } from '../src/generate/uid.js';
+import { UserError } from '../src/model.js';
 import { VERSION } from '../src/version.js';
 import { cli, promtool, ROOT, tempDir } from './alerts-support.js';
 
@@ -31,7 +33,7 @@ interface RuleDoc {
 }
 
 /** gen-alerts through the CLI into a temp dir: rules (+ tests); returns the dir and the texts. */
-function generate(config: string | null, extra: string[] = [], names = { rules: 'rules.yml', tests: 'rules.test.yml' }) {
+function generateCli(config: string | null, extra: string[] = [], names = { rules: 'rules.yml', tests: 'rules.test.yml' }) {
   const dir = tempDir();
   const args = ['gen-alerts', '-q', '--out', join(dir, names.rules), '--tests', join(dir, names.tests), ...extra];
   if (config) args.push('--config', config);
@@ -39,6 +41,18 @@ function generate(config: string | null, extra: string[] = [], names = { rules: 
   assert.equal(r.code, 0, r.stderr);
   return { dir, rules: readFileSync(join(dir, names.rules), 'utf8'), tests: readFileSync(join(dir, names.tests), 'utf8') };
 }
+
+/** The same files written in-process by the library gen-alerts calls: rules.yml and rules.test.yml beside it. */
+function generate(config: string | null) {
+  const dir = tempDir();
+  const g = generateAlertFiles(config ? loadConfig(config) : defaultConfig(), { testsRuleFile: 'rules.yml' });
+  writeFileSync(join(dir, 'rules.yml'), g.rules.text);
+  writeFileSync(join(dir, 'rules.test.yml'), g.tests!);
+  return { dir, rules: g.rules.text, tests: g.tests! };
+}
+
+/** What `gen-alerts --config FILE` prints, from the library it calls. */
+const rulesText = (config: string, format: 'rules' | 'prometheusrule' = 'rules', templatesDir?: string) => generateAlerts(loadConfig(config), format, templatesDir).text;
 
 function rulesOf(text: string): RuleDoc[] {
   const doc = parseYaml(text) as { groups: Array<{ rules: RuleDoc[] }> };
@@ -83,7 +97,7 @@ describe('golden files', () => {
   });
 
   it('the CLI writes the golden bytes', () => {
-    const g = generate(EXAMPLE, [], { rules: 'example.rules.yml', tests: 'example.test.yml' });
+    const g = generateCli(EXAMPLE, [], { rules: 'example.rules.yml', tests: 'example.test.yml' });
     assert.equal(g.rules, readFileSync(join(GOLDEN, 'example.rules.yml'), 'utf8'));
     assert.equal(g.tests, readFileSync(join(GOLDEN, 'example.test.yml'), 'utf8'));
     const r = cli(['gen-alerts', '--config', EXAMPLE, '--format', 'prometheusrule']);
@@ -150,7 +164,7 @@ describe('promtool', () => {
 });
 
 describe('rules for the default config', () => {
-  const text = cli(['gen-alerts', '--config', EMPTY]).stdout;
+  const text = rulesText(EMPTY);
   const rules = rulesOf(text);
 
   it('has the seven alerts with the exact expressions, for, labels and annotations', () => {
@@ -204,7 +218,7 @@ describe('rules for the default config', () => {
 });
 
 describe('overrides, labels, selector and grafana (examples/vtcode-errors.yaml)', () => {
-  const text = cli(['gen-alerts', '--config', EXAMPLE]).stdout;
+  const text = rulesText(EXAMPLE);
   const rules = rulesOf(text);
   const config = loadConfig(EXAMPLE);
 
@@ -243,9 +257,7 @@ describe('overrides, labels, selector and grafana (examples/vtcode-errors.yaml)'
   });
 
   it('--format prometheusrule holds the same rules in a PrometheusRule resource', () => {
-    const r = cli(['gen-alerts', '--config', EXAMPLE, '--format', 'prometheusrule']);
-    assert.equal(r.code, 0);
-    const doc = parseYaml(r.stdout) as { apiVersion: string; kind: string; metadata: { name: string }; spec: { groups: Array<{ name: string; interval: string; rules: RuleDoc[] }> } };
+    const doc = parseYaml(rulesText(EXAMPLE, 'prometheusrule')) as { apiVersion: string; kind: string; metadata: { name: string }; spec: { groups: Array<{ name: string; interval: string; rules: RuleDoc[] }> } };
     assert.equal(doc.apiVersion, 'monitoring.coreos.com/v1');
     assert.equal(doc.kind, 'PrometheusRule');
     assert.equal(doc.metadata.name, 'vtcode-errors-llm');
@@ -254,7 +266,7 @@ describe('overrides, labels, selector and grafana (examples/vtcode-errors.yaml)'
 });
 
 describe('provider ids and labels are data, never code', () => {
-  const text = cli(['gen-alerts', '--config', join(FIXTURES, 'injection.yaml')]).stdout;
+  const text = rulesText(join(FIXTURES, 'injection.yaml'));
   const rules = rulesOf(text);
 
   it('the YAML reads back with the exact values', () => {
@@ -332,10 +344,9 @@ describe('templates', () => {
     const file = join(dir, 'alerts', 'rate_limit_exceeded.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('LLM rate limits exceeded on', 'Too many 429s from'));
     for (const arg of [dir, join(dir, 'alerts')]) {
-      const r = cli(['gen-alerts', '--config', EMPTY, '--templates', arg]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /summary: Too many 429s from \{\{ \$labels.provider \}\}/);
-      assert.match(r.stdout.split('\n')[1], /; templates sha256: [0-9a-f]{64}$/);
+      const text = rulesText(EMPTY, 'rules', arg);
+      assert.match(text, /summary: Too many 429s from \{\{ \$labels.provider \}\}/);
+      assert.match(text.split('\n')[1], /; templates sha256: [0-9a-f]{64}$/);
     }
   });
 
@@ -361,27 +372,24 @@ describe('templates', () => {
       const dir = copyTemplates();
       const file = join(dir, 'alerts', name);
       writeFileSync(file, edit(readFileSync(file, 'utf8')));
-      const r = cli(['gen-alerts', '--config', join(FIXTURES, 'other.yaml'), '--templates', dir]);
-      assert.equal(r.code, 2, `${message}: ${r.stderr}`);
-      assert.match(r.stderr, message);
+      // A UserError: one line on stderr and exit 2 from the command (the test above runs it).
+      assert.throws(() => rulesText(join(FIXTURES, 'other.yaml'), 'rules', dir), (e: unknown) => e instanceof UserError && message.test(e.message), String(message));
     }
     const missing = tempDir();
-    const r = cli(['gen-alerts', '--templates', missing]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /high_error_rate\.yaml: cannot read template \(ENOENT\)/);
+    assert.throws(() => generateAlerts(defaultConfig(), 'rules', missing), (e: unknown) => e instanceof UserError && /high_error_rate\.yaml: cannot read template \(ENOENT\)/.test(e.message));
   });
 });
 
 describe('the command', () => {
   it('writes byte-identical output for the same config', () => {
-    const a = generate(EXAMPLE);
-    const b = generate(EXAMPLE);
+    const a = generateCli(EXAMPLE);
+    const b = generateCli(EXAMPLE);
     assert.equal(a.rules, b.rules);
     assert.equal(a.tests, b.tests);
   });
 
   it('writes to stdout by default and with --out -', () => {
-    const g = generate(EXAMPLE);
+    const g = generateCli(EXAMPLE);
     assert.equal(cli(['gen-alerts', '--config', EXAMPLE]).stdout, g.rules);
     assert.equal(cli(['gen-alerts', '--config', EXAMPLE, '--out', '-']).stdout, g.rules);
   });

@@ -6,7 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import type { AnalysisReport } from '../src/analyses/report.js';
+// (The modules src/index.ts exports them from: a test file loads only what it calls.)
+import { analyzeLogs, type AnalyzeOptions } from '../src/analyses/run.js';
+import { ingestInto as ingest, type StoreIngest } from '../src/ingest/run.js';
 import type { Row as ModelRow } from '../src/model.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -149,6 +153,34 @@ export function countRows(dbPath: string, where = '1'): number {
 export function ingestTo(paths: string[], db = join(tmpDir(), 'store.db')): string {
   ok(['ingest', ...paths, '--db', db, '--format', 'json']);
   return db;
+}
+
+// In-process, through the library the commands call (src/index.ts): for tests of behaviour, which need
+// no process of their own. Like ok(), a run with a file that could not be read fails the test.
+
+/** The library's ingest into `db` (a new store in a temp dir by default). */
+export async function ingestApi(paths: string[], db = join(tmpDir(), 'store.db')): Promise<StoreIngest & { db: string }> {
+  const r = await ingest(paths, db);
+  assert.deepEqual(r.problems, [], 'no file failed');
+  return { ...r, db };
+}
+
+/** The library's analyses: the report `analyze --format json` prints. */
+export async function analyzeApi(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const a = await analyzeLogs(paths, opts);
+  assert.ok(a, 'not interrupted');
+  assert.deepEqual(a.ingest?.problems ?? [], [], 'no file failed');
+  return JSON.parse(JSON.stringify(a.report)) as AnalyzeReport;
+}
+
+/** The rows of `paths`, ingested in-process into a new store. */
+export async function rowsFrom(paths: string[]): Promise<Row[]> {
+  return allRows((await ingestApi(paths)).db);
+}
+
+/** Write records to one JSON Lines file, ingest it in-process, return its rows. */
+export async function rowsOf(records: Array<object | string>, name = 'log.jsonl'): Promise<Row[]> {
+  return rowsFrom([writeFixture(tmpDir(), name, jsonl(records))]);
 }
 
 /** Write records to one JSON Lines file, ingest it, return its rows. */

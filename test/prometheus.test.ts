@@ -7,7 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ROOT, tmpDir } from './helpers.js';
+import { exportHistory } from '../src/exporter/history.js';
+import { query as sqlQuery } from '../src/store/query.js';
+import { analyzeApi, ingestApi, ROOT, tmpDir } from './helpers.js';
 import { freePort, sleep, startServe, waitFor, type Served } from './exporter-support.js';
 
 const children: ChildProcess[] = [];
@@ -150,7 +152,10 @@ describe('with the real Prometheus server', () => {
     const dir = tmpDir();
     const om = join(dir, 'history.om');
     const logs = join(ROOT, 'examples', 'logs');
-    writeFileSync(om, cli(['export', logs, '--step', '15s']));
+    // export, ingest, sql and analyze in-process: the library functions the commands call.
+    const history = await exportHistory([logs], { stepMs: 15_000 });
+    assert.ok(history);
+    writeFileSync(om, [...history.text].join(''));
     const blocks = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', om, join(dir, 'data')], { encoding: 'utf8', timeout: 300_000 });
     assert.equal(blocks.status, 0, `${blocks.stdout}${blocks.stderr}`);
     let lastSample = 0;
@@ -158,9 +163,9 @@ describe('with the real Prometheus server', () => {
 
     // The store's own count of error rows by provider and error type (the rows analyze counts).
     const db = join(dir, 'store.db');
-    cli(['ingest', logs, '--db', db, '--quiet']);
-    const rows = JSON.parse(cli(['sql', '--db', db, '--format', 'json', "SELECT provider, coalesce(error_type, 'unknown') AS error_type, count(*) AS n FROM error_logs WHERE event = 'error' GROUP BY 1, 2"])) as Array<{ provider: string; error_type: string; n: number }>;
-    const analyze = JSON.parse(cli(['analyze', logs, '--format', 'json'])) as { summary: { errors: number; by_provider: Array<{ provider: string; errors: number }> } };
+    await ingestApi([logs], db);
+    const rows = sqlQuery(db, "SELECT provider, coalesce(error_type, 'unknown') AS error_type, count(*) AS n FROM error_logs WHERE event = 'error' GROUP BY 1, 2").rows as Array<{ provider: string; error_type: string; n: number }>;
+    const analyze = await analyzeApi([logs]);
     assert.equal(rows.reduce((a, r) => a + r.n, 0), analyze.summary.errors);
 
     const prom = await startPrometheus(dir, 'global:\n  scrape_interval: 15s\n', ['--storage.tsdb.retention.time=100y']);

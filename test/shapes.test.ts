@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { allRows, analyzeJson, ingestTo, jsonl, tmpDir, writeFixture, writeFixtures, type Row } from './helpers.js';
+import { allRows, analyzeApi, jsonl, rowsFrom, tmpDir, writeFixture, writeFixtures, type Row } from './helpers.js';
 
 const T = '2026-11-20T14:03:11.123Z';
 const MS = Date.UTC(2026, 10, 20, 14, 3, 11, 123); // 1795183391123
@@ -226,7 +226,7 @@ const row = (id: string): Row => {
 };
 const rowsOfFile = (name: string) => rows.filter((r) => r.source.startsWith(join(dir, name) + ':'));
 
-before(() => {
+before(async () => {
   dir = tmpDir();
   writeFixtures(dir, {
     'time.jsonl': TIME,
@@ -240,7 +240,7 @@ before(() => {
     'session-x.json': JSON.stringify(SESSION, null, 2) + '\n',
     'trajectory.jsonl': TRAJECTORY,
   });
-  rows = allRows(ingestTo([dir]));
+  rows = await rowsFrom([dir]);
   for (const r of rows) if (r.request_id) byId.set(r.request_id, r);
 });
 
@@ -500,7 +500,7 @@ describe('trajectory (in the shared ingest)', () => {
 // Cases about the counts: each its own analyze.
 
 describe('ignored vs skipped', () => {
-  test('INFO lines ignored, errors without a time and non-JSON skipped, with file:line samples', () => {
+  test('INFO lines ignored, errors without a time and non-JSON skipped, with file:line samples', async () => {
     const d = tmpDir();
     const file = writeFixture(d, 'mixed.jsonl', jsonl([
       { timestamp: T, level: 'INFO', message: 'tool call read_file completed', tool: 'read_file' }, // 1 ignored
@@ -517,7 +517,7 @@ describe('ignored vs skipped', () => {
       { debug: true, timestamp: T }, // 12 ignored
       { timestamp: T, level: 'WARN', provider: 'openai', message: 'slow response', latency_ms: 9000 }, // 13 ignored
     ]));
-    const r = analyzeJson([file]);
+    const r = await analyzeApi([file]);
     assert.equal(r.summary.records, 1);
     assert.equal(r.summary.errors, 1);
     assert.equal(r.summary.ignored, 4);
@@ -527,14 +527,14 @@ describe('ignored vs skipped', () => {
     for (const l of [4, 5, 8, 11]) assert.equal(reasons.get(l), 'not an object', `line ${l}`);
   });
 
-  test('session archives: with error_logs rows, without error_logs (or empty) one ignored record each', () => {
+  test('session archives: with error_logs rows, without error_logs (or empty) one ignored record each', async () => {
     const d = tmpDir();
     writeFixtures(d, {
       '.vtcode/sessions/session-a.json': JSON.stringify(SESSION, null, 2),
       '.vtcode/sessions/session-b.json': JSON.stringify({ metadata: { provider: 'openai', model: 'gpt-5' }, transcript: ['hi'] }, null, 2),
       '.vtcode/sessions/session-c.json': JSON.stringify({ metadata: { provider: 'openai', model: 'gpt-5' }, error_logs: [] }, null, 2),
     });
-    const r = analyzeJson([d]);
+    const r = await analyzeApi([d]);
     assert.equal(r.summary.files, 3);
     assert.equal(r.summary.records, 3);
     assert.equal(r.summary.errors, 2);
@@ -542,10 +542,10 @@ describe('ignored vs skipped', () => {
     assert.equal(r.summary.skipped, 0);
   });
 
-  test('trajectory: 3 llm_retry_metrics rows; tool, tool_catalog_cache_metrics and success-without-retries ignored', () => {
+  test('trajectory: 3 llm_retry_metrics rows; tool, tool_catalog_cache_metrics and success-without-retries ignored', async () => {
     const d = tmpDir();
     const file = writeFixture(d, 'trajectory.jsonl', TRAJECTORY);
-    const r = analyzeJson([file]);
+    const r = await analyzeApi([file]);
     assert.deepEqual([r.summary.records, r.summary.errors, r.summary.ignored, r.summary.skipped], [3, 0, 3, 0]);
     assert.deepEqual(r.recovery, [
       { provider: 'anthropic', recovered: 1, failed: 0, success_rate: 1 },
@@ -554,11 +554,11 @@ describe('ignored vs skipped', () => {
     ]);
   });
 
-  test('skipped_samples: the first 20 in file order (files in walk order, lines in order)', () => {
+  test('skipped_samples: the first 20 in file order (files in walk order, lines in order)', async () => {
     const d = tmpDir();
     writeFixture(d, 'a.jsonl', Array.from({ length: 15 }, (_, i) => `garbage a${i}`).join('\n') + '\n');
     writeFixture(d, 'b.jsonl', Array.from({ length: 15 }, (_, i) => `garbage b${i}`).join('\n') + '\n');
-    const r = analyzeJson([d]);
+    const r = await analyzeApi([d]);
     assert.equal(r.summary.skipped, 30);
     assert.equal(r.skipped_samples.length, 20);
     assert.deepEqual(
@@ -567,10 +567,10 @@ describe('ignored vs skipped', () => {
     );
   });
 
-  test('counts of errors count event = error rows only', () => {
+  test('counts of errors count event = error rows only', async () => {
     const d = tmpDir();
     const file = writeFixture(d, 'ev.jsonl', EVENTS);
-    const r = analyzeJson([file]);
+    const r = await analyzeApi([file]);
     assert.equal(r.summary.records, EVENTS.length);
     assert.equal(r.summary.errors, 1);
   });
@@ -578,17 +578,17 @@ describe('ignored vs skipped', () => {
 
 describe('bytes', () => {
   const rec = (id: string) => JSON.stringify(e(id));
-  test('BOM dropped, CRLF and LF end lines, whitespace-only lines are blank', () => {
+  test('BOM dropped, CRLF and LF end lines, whitespace-only lines are blank', async () => {
     const d = tmpDir();
     const text = '\ufeff' + rec('bom-1') + '\r\n\r\n   \t \r\n' + rec('bom-2') + '\n\n' + rec('bom-3') + '\r\n';
     const file = writeFixture(d, 'bom.jsonl', text);
-    const r = analyzeJson([file, '--db', join(d, 's.db')]);
+    const r = await analyzeApi([file], { db: join(d, 's.db') });
     assert.deepEqual([r.summary.records, r.summary.ignored, r.summary.skipped], [3, 0, 0]);
     const rs = allRows(join(d, 's.db'));
     assert.deepEqual(rs.map((x) => x.source), [`${file}:1`, `${file}:4`, `${file}:6`]);
     assert.deepEqual(rs.map((x) => x.request_id), ['bom-1', 'bom-2', 'bom-3']);
   });
-  test('invalid UTF-8 decoded with replacement characters, the record kept', () => {
+  test('invalid UTF-8 decoded with replacement characters, the record kept', async () => {
     const d = tmpDir();
     const bytes = Buffer.concat([
       Buffer.from('{"timestamp":"2026-11-20T14:03:11Z","level":"ERROR","provider":"openai","error_message":"bad '),
@@ -596,57 +596,57 @@ describe('bytes', () => {
       Buffer.from(' bytes 日本語 🚀"}\n'),
     ]);
     const file = writeFixture(d, 'bad-utf8.jsonl', bytes);
-    const rs = allRows(ingestTo([file]));
+    const rs = await rowsFrom([file]);
     assert.equal(rs.length, 1);
     assert.equal(rs[0].error_message, 'bad \ufffd\ufffd bytes 日本語 🚀');
   });
-  test('a CRLF file that is gzipped (no .gz name) reads the same', () => {
+  test('a CRLF file that is gzipped (no .gz name) reads the same', async () => {
     const d = tmpDir();
     const file = writeFixture(d, 'crlf.log', gzipSync(Buffer.from(rec('gz-1') + '\r\n' + rec('gz-2') + '\r\n')));
-    const rs = allRows(ingestTo([file]));
+    const rs = await rowsFrom([file]);
     assert.deepEqual(rs.map((x) => x.request_id), ['gz-1', 'gz-2']);
   });
 });
 
 describe('arrays and pretty documents', () => {
   const three = [e('arr-1', { provider: 'gemini' }), e('arr-2', { provider: 'anthropic' }), e('arr-3', { provider: 'xai' })];
-  test('a top-level array on one line: each element a record', () => {
+  test('a top-level array on one line: each element a record', async () => {
     const d = tmpDir();
-    const rs = allRows(ingestTo([writeFixture(d, 'one-line.json', JSON.stringify(three) + '\n')]));
+    const rs = await rowsFrom([writeFixture(d, 'one-line.json', JSON.stringify(three) + '\n')]);
     assert.deepEqual(rs.map((x) => x.request_id), ['arr-1', 'arr-2', 'arr-3']);
   });
-  test('a one-line array with a non-object element: the objects are still records', () => {
+  test('a one-line array with a non-object element: the objects are still records', async () => {
     const d = tmpDir();
     const db = join(d, 's.db');
-    const r = analyzeJson([writeFixture(d, 'mixed.json', JSON.stringify([...three, 42]) + '\n'), '--db', db]);
+    const r = await analyzeApi([writeFixture(d, 'mixed.json', JSON.stringify([...three, 42]) + '\n')], { db });
     assert.deepEqual(allRows(db).map((x) => x.request_id), ['arr-1', 'arr-2', 'arr-3']);
     assert.equal(r.summary.records, 3);
     assert.ok(r.summary.skipped >= 1);
   });
-  test('a pretty-printed array with a non-object element: the objects are records, the scalar skipped', () => {
+  test('a pretty-printed array with a non-object element: the objects are records, the scalar skipped', async () => {
     const d = tmpDir();
     const db = join(d, 's.db');
-    const r = analyzeJson([writeFixture(d, 'mixed-pretty.json', JSON.stringify([three[0], 'oops', three[1]], null, 2) + '\n'), '--db', db]);
+    const r = await analyzeApi([writeFixture(d, 'mixed-pretty.json', JSON.stringify([three[0], 'oops', three[1]], null, 2) + '\n')], { db });
     assert.deepEqual(allRows(db).map((x) => x.request_id), ['arr-1', 'arr-2']);
     assert.deepEqual([r.summary.records, r.summary.skipped], [2, 1]);
   });
-  test('a pretty-printed top-level array: each element a record', () => {
+  test('a pretty-printed top-level array: each element a record', async () => {
     const d = tmpDir();
-    const rs = allRows(ingestTo([writeFixture(d, 'pretty.json', JSON.stringify(three, null, 2) + '\n')]));
+    const rs = await rowsFrom([writeFixture(d, 'pretty.json', JSON.stringify(three, null, 2) + '\n')]);
     assert.deepEqual(rs.map((x) => x.request_id), ['arr-1', 'arr-2', 'arr-3']);
     assert.deepEqual(rs.map((x) => x.provider), ['gemini', 'anthropic', 'xai']);
   });
-  test('a pretty-printed document is one record; two in a row are two', () => {
+  test('a pretty-printed document is one record; two in a row are two', async () => {
     const d = tmpDir();
     const one = writeFixture(d, 'doc.json', JSON.stringify(e('doc-1'), null, 2) + '\n');
     const two = writeFixture(d, 'docs.json', JSON.stringify(e('doc-2'), null, 2) + '\n' + JSON.stringify(e('doc-3'), null, 4) + '\n');
-    const r = analyzeJson([one, two, '--db', join(d, 's.db')]);
+    const r = await analyzeApi([one, two], { db: join(d, 's.db') });
     assert.deepEqual([r.summary.records, r.summary.skipped], [3, 0]);
     assert.deepEqual(allRows(join(d, 's.db')).map((x) => x.request_id), ['doc-1', 'doc-2', 'doc-3']);
   });
-  test('an array of tracing records with nested fields', () => {
+  test('an array of tracing records with nested fields', async () => {
     const d = tmpDir();
-    const rs = allRows(ingestTo([writeFixture(d, 'tracing-array.json', JSON.stringify(TRACING, null, 2))]));
+    const rs = await rowsFrom([writeFixture(d, 'tracing-array.json', JSON.stringify(TRACING, null, 2))]);
     assert.deepEqual(rs.map((x) => x.request_id), ['tr-nested', 'tr-fields-provider', 'tr-type-alias', 'tr-type-alias-dash']);
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyzeJson, countRows, jsonl, ok, openDb, runAsync, tmpDir, writeFixture } from './helpers.js';
+import { analyzeApi, countRows, ingestApi, jsonl, ok, openDb, runAsync, tmpDir, writeFixture } from './helpers.js';
 
 const BASE = Date.UTC(2026, 10, 20, 0, 0, 0);
 /** Error record number i (distinct time and request id; `tag` tells files apart). */
@@ -21,7 +21,8 @@ const rec = (i: number, tag = 'a') => ({
 });
 const recs = (from: number, to: number, tag = 'a') => Array.from({ length: to - from }, (_, k) => rec(from + k, tag));
 
-const ingest = (paths: string[], db: string) => ok(['ingest', ...paths, '--db', db, '--format', 'json']);
+// In-process (the library's ingest, what `ingest --db` calls); two processes at once stay processes.
+const ingest = (paths: string[], db: string) => ingestApi(paths, db);
 const ids = (db: string): string[] => {
   const h = openDb(db);
   try {
@@ -40,152 +41,152 @@ const duplicates = (db: string): number => {
 };
 
 describe('incremental and idempotent', () => {
-  test('ingesting the same files again adds nothing', () => {
+  test('ingesting the same files again adds nothing', async () => {
     const d = tmpDir();
     const a = writeFixture(d, 'logs/a.jsonl', recs(0, 40));
     writeFixture(d, 'logs/b.jsonl.gz', gzipSync(jsonl(recs(0, 25, 'b'))));
     writeFixture(d, 'logs/c.json', JSON.stringify(recs(0, 5, 'c'), null, 2));
     const db = join(d, 's.db');
-    ingest([join(d, 'logs')], db);
+    await ingest([join(d, 'logs')], db);
     assert.equal(countRows(db), 70);
-    ingest([join(d, 'logs')], db);
-    ingest([a, join(d, 'logs')], db);
+    await ingest([join(d, 'logs')], db);
+    await ingest([a, join(d, 'logs')], db);
     assert.equal(countRows(db), 70);
     assert.equal(duplicates(db), 0);
   });
 
-  test('analyze --db twice: same records, the store unchanged', () => {
+  test('analyze --db twice: same records, the store unchanged', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'a.jsonl', recs(0, 30));
     const db = join(d, 's.db');
-    const one = analyzeJson([f, '--db', db]);
-    const two = analyzeJson([f, '--db', db]);
+    const one = await analyzeApi([f], { db });
+    const two = await analyzeApi([f], { db });
     assert.equal(one.summary.records, 30);
     assert.equal(two.summary.records, 30);
     assert.deepEqual(two.rate_limit_spikes, one.rate_limit_spikes);
     assert.equal(countRows(db), 30);
   });
 
-  test('appending N lines adds exactly N', () => {
+  test('appending N lines adds exactly N', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'a.jsonl', recs(0, 20));
     const other = writeFixture(d, 'b.jsonl', recs(0, 10, 'b'));
     const db = join(d, 's.db');
-    ingest([d], db);
+    await ingest([d], db);
     assert.equal(countRows(db), 30);
     appendFileSync(f, jsonl(recs(20, 27)));
-    ingest([d], db);
+    await ingest([d], db);
     assert.equal(countRows(db), 37);
     appendFileSync(f, jsonl(recs(27, 28)));
     appendFileSync(other, jsonl(recs(10, 13, 'b')));
-    ingest([d], db);
+    await ingest([d], db);
     assert.equal(countRows(db), 41);
     assert.deepEqual(ids(db), [...recs(0, 28).map((r) => r.request_id), ...recs(0, 13, 'b').map((r) => r.request_id)].sort());
   });
 
-  test('appending to a file with a blank line, an ignored and a skipped line counts only the new lines', () => {
+  test('appending to a file with a blank line, an ignored and a skipped line counts only the new lines', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'a.jsonl', jsonl([rec(0), '', { timestamp: rec(1).timestamp, level: 'INFO', message: 'tool ok' }, 'garbage', rec(2)]));
     const db = join(d, 's.db');
-    const first = analyzeJson([f, '--db', db]);
+    const first = await analyzeApi([f], { db });
     assert.deepEqual([first.summary.records, first.summary.ignored, first.summary.skipped], [2, 1, 1]);
     appendFileSync(f, jsonl([rec(3), 'more garbage']));
-    const second = analyzeJson([f, '--db', db]);
+    const second = await analyzeApi([f], { db });
     assert.equal(second.summary.records, 3);
     assert.equal(countRows(db), 3);
   });
 
-  test('a gzip file that grew by another member adds only the new records', () => {
+  test('a gzip file that grew by another member adds only the new records', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'a.jsonl.gz', gzipSync(jsonl(recs(0, 5))));
     const db = join(d, 's.db');
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 5);
     appendFileSync(f, gzipSync(jsonl(recs(5, 8))));
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 8);
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 8);
     assert.equal(duplicates(db), 0);
   });
 
-  test('a last line still being written (no newline) is added once, when complete', () => {
+  test('a last line still being written (no newline) is added once, when complete', async () => {
     const d = tmpDir();
     const full = JSON.stringify(rec(5));
     const cut = 37;
     const f = writeFixture(d, 'a.jsonl', jsonl(recs(0, 5)) + full.slice(0, cut));
     const db = join(d, 's.db');
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 5);
     appendFileSync(f, full.slice(cut) + '\n');
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 6);
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 6);
     appendFileSync(f, jsonl(recs(6, 8)));
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 8);
     assert.equal(duplicates(db), 0);
     assert.deepEqual(ids(db), recs(0, 8).map((r) => r.request_id).sort());
     // the half line was never a malformed record
-    const r = analyzeJson([f, '--db', db]);
+    const r = await analyzeApi([f], { db });
     assert.deepEqual([r.summary.records, r.summary.skipped], [8, 0]);
   });
 
-  test('a complete last record without a newline, then more lines: each record once', () => {
+  test('a complete last record without a newline, then more lines: each record once', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'a.jsonl', jsonl(recs(0, 3)) + JSON.stringify(rec(3)));
     const db = join(d, 's.db');
-    ingest([f], db);
+    await ingest([f], db);
     const afterFirst = countRows(db);
     assert.ok(afterFirst === 3 || afterFirst === 4, `3 or 4 rows, got ${afterFirst}`);
     appendFileSync(f, '\n' + jsonl(recs(4, 6)));
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 6);
     assert.deepEqual(ids(db), recs(0, 6).map((r) => r.request_id).sort());
   });
 
-  test('a rotated file (renamed, a new file at the old path) adds only the new records', () => {
+  test('a rotated file (renamed, a new file at the old path) adds only the new records', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'vtcode.jsonl', recs(0, 30));
     const db = join(d, 's.db');
-    ingest([d], db);
+    await ingest([d], db);
     assert.equal(countRows(db), 30);
     // the writer adds two more lines, then the file is rotated and a new one started
     appendFileSync(f, jsonl(recs(30, 32)));
     renameSync(f, join(d, 'vtcode.1.jsonl'));
     writeFileSync(f, jsonl(recs(100, 104)));
-    ingest([d], db);
+    await ingest([d], db);
     assert.equal(countRows(db), 36);
     assert.equal(duplicates(db), 0);
     assert.deepEqual(ids(db), [...recs(0, 32), ...recs(100, 104)].map((r) => r.request_id).sort());
     // and again: nothing new
-    ingest([d], db);
+    await ingest([d], db);
     assert.equal(countRows(db), 36);
   });
 
-  test('distinct files with the same content (a copy, a gzip copy) are each read, once', () => {
+  test('distinct files with the same content (a copy, a gzip copy) are each read, once', async () => {
     const d = tmpDir();
     const text = jsonl(recs(0, 3));
     writeFixture(d, 'logs/a.jsonl', text);
     writeFixture(d, 'logs/backup/a.jsonl', text);
     writeFixture(d, 'logs/a-copy.log', gzipSync(text));
-    const r = analyzeJson([join(d, 'logs')]);
+    const r = await analyzeApi([join(d, 'logs')]);
     assert.deepEqual([r.summary.files, r.summary.records], [3, 9]);
     const db = join(d, 's.db');
-    ingest([join(d, 'logs')], db);
+    await ingest([join(d, 'logs')], db);
     assert.equal(countRows(db), 9);
-    ingest([join(d, 'logs')], db);
+    await ingest([join(d, 'logs')], db);
     assert.equal(countRows(db), 9);
   });
 
-  test('a file truncated and rewritten in place (copytruncate) adds its new records', () => {
+  test('a file truncated and rewritten in place (copytruncate) adds its new records', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'vtcode.jsonl', recs(0, 10));
     const db = join(d, 's.db');
-    ingest([f], db);
+    await ingest([f], db);
     writeFileSync(f, jsonl(recs(200, 203)));
-    ingest([f], db);
+    await ingest([f], db);
     assert.equal(countRows(db), 13);
     assert.deepEqual(ids(db), [...recs(0, 10), ...recs(200, 203)].map((r) => r.request_id).sort());
   });
@@ -193,15 +194,15 @@ describe('incremental and idempotent', () => {
 
 describe('schema', () => {
   let db: string;
-  const setup = () => {
+  const setup = async () => {
     if (db) return db;
     const d = tmpDir();
     db = join(d, 's.db');
-    ingest([writeFixture(d, 'a.jsonl', recs(0, 12))], db);
+    await ingest([writeFixture(d, 'a.jsonl', recs(0, 12))], db);
     return db;
   };
-  test('error_logs has the columns of §4 with their types', () => {
-    const h = openDb(setup());
+  test('error_logs has the columns of §4 with their types', async () => {
+    const h = openDb(await setup());
     try {
       const cols = h.prepare('PRAGMA table_info(error_logs)').all() as Array<{ name: string; type: string; notnull: number; pk: number }>;
       const want: Array<[string, string, number]> = [
@@ -222,8 +223,8 @@ describe('schema', () => {
       h.close();
     }
   });
-  test('a schema version is kept (PRAGMA user_version >= 1), a second table records the files', () => {
-    const h = openDb(setup());
+  test('a schema version is kept (PRAGMA user_version >= 1), a second table records the files', async () => {
+    const h = openDb(await setup());
     try {
       assert.ok((h.pragma('user_version', { simple: true }) as number) >= 1);
       const tables = h.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
@@ -233,8 +234,8 @@ describe('schema', () => {
       h.close();
     }
   });
-  test('indexes on error_logs serve the analyses (event / error_type / timestamp)', () => {
-    const h = openDb(setup());
+  test('indexes on error_logs serve the analyses (event / error_type / timestamp)', async () => {
+    const h = openDb(await setup());
     try {
       const idx = h.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'error_logs' AND sql IS NOT NULL").pluck().all() as string[];
       assert.ok(idx.length >= 1, 'no index on error_logs');
@@ -250,8 +251,8 @@ describe('schema', () => {
       h.close();
     }
   });
-  test('timestamps stored as UTC YYYY-MM-DDTHH:MM:SS.sssZ', () => {
-    const h = openDb(setup());
+  test('timestamps stored as UTC YYYY-MM-DDTHH:MM:SS.sssZ', async () => {
+    const h = openDb(await setup());
     try {
       const ts = h.prepare('SELECT timestamp FROM error_logs').pluck().all() as string[];
       assert.equal(ts.length, 12);
@@ -260,12 +261,12 @@ describe('schema', () => {
       h.close();
     }
   });
-  test('journal_mode is WAL for --db (ingest and analyze)', () => {
+  test('journal_mode is WAL for --db (ingest and analyze)', async () => {
     const d = tmpDir();
     const f = writeFixture(d, 'a.jsonl', recs(0, 3));
     const dbs = [join(d, 'ingest.db'), join(d, 'analyze.db')];
-    ingest([f], dbs[0]);
-    analyzeJson([f, '--db', dbs[1]]);
+    await ingest([f], dbs[0]);
+    await analyzeApi([f], { db: dbs[1] });
     for (const p of dbs) {
       const h = openDb(p);
       try {

@@ -4,13 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { Cells, type Cell, type RowFilter } from '../src/cells.js';
 import { storedCells } from '../src/store/cells.js';
 import { Store } from '../src/store/store.js';
-import { BIN, jsonl, ROOT, run, tmpDir, writeFixture } from './helpers.js';
+import type { AnalyzeOptions } from '../src/analyses/run.js';
+import { analyzeApi, BIN, jsonl, ROOT, run, tmpDir, writeFixture } from './helpers.js';
 
 const EXAMPLES = join(ROOT, 'examples', 'logs');
 
@@ -110,19 +112,20 @@ test('cells: counted in JavaScript and in SQL, the same for any rows and filter'
   );
 });
 
-test('analyze --db gives the one-shot report: from the run, from the cache, and counted anew by SQL', () => {
+test('analyze --db gives the one-shot report: from the run, from the cache, and counted anew by SQL', async () => {
   const dir = tmpDir('vtce-dbreport-');
   const db = join(dir, 'store.db');
-  for (const range of [[], ['--since', '2026-11-20T06:00:00Z', '--provider', 'gemini']]) {
-    const oneShot = run(['analyze', EXAMPLES, '--format', 'json', ...range]).stdout;
+  // In-process (the library's analyzeLogs, what the command calls); api.test.ts holds it to the command's output.
+  const report = async (paths: string[], opts: AnalyzeOptions) => JSON.stringify(await analyzeApi(paths, opts), null, 2);
+  for (const range of [{}, { since: '2026-11-20T06:00:00Z', providers: ['gemini'] }]) {
+    const oneShot = await report([EXAMPLES], range);
     assert.ok(JSON.parse(oneShot).summary.records > 0);
-    const first = run(['analyze', EXAMPLES, '--db', db, '--format', 'json', ...range]);
-    assert.equal(first.stdout, oneShot, 'cells of the run');
-    assert.equal(run(['analyze', '--db', db, '--format', 'json', ...range]).stdout, oneShot, 'cells from the cache');
+    assert.equal(await report([EXAMPLES], { db, ...range }), oneShot, 'cells of the run');
+    assert.equal(await report([], { db, ...range }), oneShot, 'cells from the cache');
     const s = new Database(db);
     s.exec('DELETE FROM cells_cache');
     s.close();
-    assert.equal(run(['analyze', '--db', db, '--format', 'json', ...range]).stdout, oneShot, 'cells counted by SQL');
+    assert.equal(await report([], { db, ...range }), oneShot, 'cells counted by SQL');
   }
 });
 
@@ -134,4 +137,19 @@ test('JSON output in pieces is JSON.stringify(value, null, 2) byte for byte', as
     }),
     { numRuns: 200, seed: 16 },
   );
+});
+
+test('imports flow down: nothing under src/ but cli.ts imports src/commands/, and no two folders import each other', () => {
+  const src = join(ROOT, 'src');
+  const folders = new Map<string, Set<string>>();
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+    const from = dirname(file);
+    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '(\.[^']+)'/gm)) {
+      const to = dirname(relative(src, resolve(src, from, m[1])));
+      if (to === 'commands' && from !== 'commands') assert.equal(file, 'cli.ts', `${file} imports ${m[1]}`);
+      if (to !== from && from !== '.' && to !== '.') folders.set(from, (folders.get(from) ?? new Set()).add(to));
+    }
+  }
+  assert.ok(folders.get('commands')?.has('analyses'), 'the scan sees the imports');
+  for (const [a, tos] of folders) for (const b of tos) assert.ok(!folders.get(b)?.has(a), `src/${a} and src/${b} import each other`);
 });

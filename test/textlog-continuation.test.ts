@@ -10,7 +10,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseChunk, type ChunkJob } from '../src/ingest/chunk.js';
 import { MAX_TEXT_RECORD } from '../src/ingest/framer.js';
-import { allRows, analyzeJson, run, tmpDir, writeFixture } from './helpers.js';
+import { allRows, analyzeApi, analyzeJson, run, tmpDir, writeFixture } from './helpers.js';
 
 const CONTINUATION = 'continuation of the previous line';
 const ts = (s: number) => `2026-11-20T14:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.000001Z`;
@@ -35,7 +35,7 @@ function samples(report: { skipped_samples: Array<{ line: number; reason: string
 }
 
 describe('a text debug log record over several lines', () => {
-  test('a pretty-printed 429 body is read with its line and classified on its whole text', () => {
+  test('a pretty-printed 429 body is read with its line and classified on its whole text', async () => {
     const dir = tmpDir();
     const log = writeFixture(dir, 'debug-a.log', lines([
       info(10),
@@ -49,7 +49,7 @@ describe('a text debug log record over several lines', () => {
       info(13),
     ]));
     const db = join(dir, 'a.db');
-    const r = analyzeJson([log, '--db', db]);
+    const r = await analyzeApi([log], { db });
     assert.equal(r.summary.records, 2);
     assert.equal(r.summary.ignored, 2);
     assert.equal(r.summary.skipped, 0);
@@ -68,7 +68,7 @@ describe('a text debug log record over several lines', () => {
     assert.equal(strict.code, 0, strict.stderr);
   });
 
-  test('a backtrace, blank line included, is part of the ERROR line; blank lines after it are not', () => {
+  test('a backtrace, blank line included, is part of the ERROR line; blank lines after it are not', async () => {
     const dir = tmpDir();
     const log = writeFixture(dir, 'debug-b.log', lines([
       `${ts(20)} ERROR turn{turn=2}: vtcode::agent: LLM request failed: connection reset by peer`,
@@ -82,7 +82,7 @@ describe('a text debug log record over several lines', () => {
       ``,
     ]));
     const db = join(dir, 'b.db');
-    const r = analyzeJson([log, '--db', db]);
+    const r = await analyzeApi([log], { db });
     assert.deepEqual([r.summary.records, r.summary.ignored, r.summary.skipped], [1, 1, 0]);
     assert.deepEqual(r.summary.by_type, [{ error_type: 'network_error', errors: 1 }]);
     const [row] = allRows(db);
@@ -95,7 +95,7 @@ describe('a text debug log record over several lines', () => {
     assert.deepEqual(file, { lines: 9, blank: 2 });
   });
 
-  test('continuation lines of a line that cannot be read even with them are skipped as such', () => {
+  test('continuation lines of a line that cannot be read even with them are skipped as such', async () => {
     const dir = tmpDir();
     // A body cut short (the process died mid-write): the line is unreadable, its continuations with it.
     const cut = writeFixture(dir, 'debug-cut.log', lines([
@@ -105,7 +105,7 @@ describe('a text debug log record over several lines', () => {
       `    "message": "Rate limit reached"`,
       info(32),
     ]));
-    const r = analyzeJson([cut]);
+    const r = await analyzeApi([cut]);
     assert.deepEqual([r.summary.records, r.summary.ignored, r.summary.skipped], [0, 2, 3]);
     assert.deepEqual(samples(r), [[2, 'invalid JSON'], [3, CONTINUATION], [4, CONTINUATION]]);
 
@@ -116,7 +116,7 @@ describe('a text debug log record over several lines', () => {
       `not a line of the log`,
       info(42),
     ]));
-    const o = analyzeJson([outcome]);
+    const o = await analyzeApi([outcome]);
     assert.deepEqual([o.summary.records, o.summary.ignored, o.summary.skipped], [1, 2, 1]);
     assert.deepEqual(samples(o), [[3, CONTINUATION]]);
     // --strict: a skip like any other, named by file and line.
@@ -126,7 +126,7 @@ describe('a text debug log record over several lines', () => {
     assert.doesNotMatch(strict.stderr, /\n\s+at /, 'no stack trace');
   });
 
-  test('JSON Lines are unaffected: a line that is not JSON is invalid JSON, a JSON line is its own record', () => {
+  test('JSON Lines are unaffected: a line that is not JSON is invalid JSON, a JSON line is its own record', async () => {
     const dir = tmpDir();
     const rec = (s: number, status: number) => JSON.stringify({ timestamp: ts(s), level: 'ERROR', provider: 'openai', status, message: 'boom' });
     const jl = writeFixture(dir, 'app.jsonl', lines([
@@ -137,13 +137,13 @@ describe('a text debug log record over several lines', () => {
       `  indented text`,
       rec(51, 500),
     ]));
-    const r = analyzeJson([jl]);
+    const r = await analyzeApi([jl]);
     assert.deepEqual([r.summary.records, r.summary.skipped], [2, 3]);
     assert.deepEqual(samples(r), [[2, 'invalid JSON'], [3, 'invalid JSON'], [4, 'invalid JSON']]);
 
     // A JSON Lines record right after a debug-log line starts a record of its own.
     const mixed = writeFixture(dir, 'mixed.log', lines([`${ts(52)} ERROR vtcode::agent: tool failed: boom`, rec(53, 503)]));
-    const m = analyzeJson([mixed]);
+    const m = await analyzeApi([mixed]);
     assert.deepEqual([m.summary.records, m.summary.skipped], [2, 0]);
     assert.deepEqual(m.summary.by_type.map((x: { error_type: string | null }) => x.error_type).sort(), ['server_error', 'unknown']);
   });
@@ -223,16 +223,16 @@ describe('chunk.ts', () => {
     assert.deepEqual(r.samples[0], { line: kept + 2, reason: CONTINUATION });
   });
 
-  test('ingest of a file being written: the record is read whole once its end is there', () => {
+  test('ingest of a file being written: the record is read whole once its end is there', async () => {
     const dir = tmpDir();
     const db = join(dir, 'w.db');
     const all = lines([head, ...body, info(3)]);
     const cut = all.indexOf('"message"') + 10;
     const log = writeFixture(dir, 'debug-w.log', all.slice(0, cut));
-    const first = analyzeJson([log, '--db', db]);
+    const first = await analyzeApi([log], { db });
     assert.deepEqual([first.summary.records, first.summary.ignored, first.summary.skipped], [0, 1, 0]);
     appendFileSync(log, all.slice(cut));
-    const second = analyzeJson([log, '--db', db]);
+    const second = await analyzeApi([log], { db });
     assert.deepEqual([second.summary.records, second.summary.ignored, second.summary.skipped], [1, 2, 0]);
     assert.deepEqual(allRows(db).map((r) => [r.source, r.error_type]), [[`${log}:2`, 'rate_limit']]);
   });

@@ -2,17 +2,13 @@
 // terminal (the library's analyzeLogs; the command adds progress, Ctrl-C and messages).
 import { defaultConfig, effectiveSpec, type Config } from '../config/types.js';
 import { Cells, type RowFilter } from '../cells.js';
-import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
+import { ingestPaths, type IngestResult, type Reader } from '../ingest/ingest.js';
 import { providerId } from '../ingest/providers.js';
-import { parseTime } from '../ingest/values.js';
-import { UserError } from '../model.js';
+import { optionTime } from '../ingest/values.js';
 import { storedCells } from '../store/cells.js';
 import { MemoryStore } from '../store/memory.js';
-import { Store, type RowSink } from '../store/store.js';
+import { Store } from '../store/store.js';
 import { buildAnalysisReport, type AnalysisReport, type IngestCounts } from './report.js';
-
-/** Reads paths into a sink: `ingestPaths` by default; the CLI passes its own (progress, Ctrl-C). */
-export type Reader = (paths: string[], sink: RowSink, opts: IngestOptions) => Promise<IngestResult>;
 
 export interface AnalyzeOptions {
   /** Keep the rows in this SQLite store (a re-run reads only what is new); none: nothing is kept. */
@@ -39,10 +35,8 @@ export interface Analysis {
 /** The row filter of analyze-like options (times to the stored form, providers to their ids). */
 export function rowFilter(opts: Pick<AnalyzeOptions, 'since' | 'until' | 'providers'>): RowFilter {
   const iso = (flag: string, v: string | null | undefined) => {
-    if (v === null || v === undefined) return null;
-    const t = parseTime(v);
-    if (t === null) throw new UserError(`${flag} ${v}: expected an ISO 8601 time`);
-    return new Date(t).toISOString();
+    const t = optionTime(flag, v);
+    return t === null ? null : new Date(t).toISOString();
   };
   return { since: iso('since', opts.since), until: iso('until', opts.until), providers: (opts.providers ?? []).map(providerId) };
 }

@@ -1,24 +1,17 @@
 // `vtcode-errors analyze <paths...>`: ingest, then print the pattern analyses (the library's analyzeLogs).
-import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { AnalysisReport } from '../analyses/report.js';
 import { loadConfig } from '../config/load.js';
 import { analyzeLogs } from '../analyses/run.js';
 import { providerId } from '../ingest/providers.js';
-import { isoTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import { analysisSections } from '../render/analysis.js';
 import { jsonPieces, renderSections } from '../render/index.js';
-import { addConfigOption, addOutputOptions, addTimeOptions, timeRange, useColor, withExample, type CommonOptions } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, isoRange, timeRange, useColor, withExample, type CommonOptions, type StoreOptions, type TimeOptions } from './common.js';
 import { nothingRead, runIngest } from './ingest-run.js';
-import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
+import { addInputOptions, pathsOrStore, type InputOptions } from './inputs.js';
 
-interface AnalyzeOptions extends CommonOptions, InputOptions {
-  db?: string;
-  since?: string;
-  until?: string;
-  now?: string;
-  provider: string[];
+interface AnalyzeOptions extends CommonOptions, InputOptions, TimeOptions, StoreOptions {
   top: number;
 }
 
@@ -31,39 +24,30 @@ export function registerAnalyze(program: Command): void {
   addConfigOption(cmd);
   addTimeOptions(cmd);
   addInputOptions(cmd);
-  addFilterOptions(cmd)
-    .option('--db <file>', 'keep the store in this SQLite file (incremental: a re-run reads only what is new)')
-    .option('--strict', 'exit 2 at the first malformed record')
-    .action(async (given: string[], opts: AnalyzeOptions) => {
-      const range = timeRange(opts);
-      // With --db and no paths: the store as it is, as `check --db` does.
-      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
-      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`analyze: no paths given and --db ${opts.db} does not exist`);
-      const paths = storeOnly ? [] : await inputPaths('analyze', given, opts);
-      const a = await analyzeLogs(
-        paths,
-        {
-          db: opts.db, since: range.since === null ? null : isoTime(range.since), until: range.until === null ? null : isoTime(range.until),
-          providers: opts.provider, top: opts.top, config: loadConfig(opts.config), strict: opts.strict,
-        },
-        (p, sink) => runIngest(p, sink, opts),
-      );
-      if (!a) return; // interrupted: runIngest said what was read
-      if (!opts.quiet && a.ingest) process.stderr.write(nothingRead(a.ingest) ?? '');
-      if (!opts.quiet) warnUnknownProviders(opts.provider.map(providerId), a.providersPresent);
-      writeReport(a.report, opts);
-    });
+  addFilterOptions(cmd);
+  addDbOption(cmd);
+  addStrictOption(cmd).action(async (given: string[], opts: AnalyzeOptions) => {
+    const range = timeRange(opts);
+    // With --db and no paths: the store as it is.
+    const paths = await pathsOrStore('analyze', given, opts);
+    const a = await analyzeLogs(
+      paths,
+      {
+        db: opts.db, ...isoRange(range),
+        providers: opts.provider, top: opts.top, config: loadConfig(opts.config), strict: opts.strict,
+      },
+      (p, sink) => runIngest(p, sink, opts),
+    );
+    if (!a) return; // interrupted: runIngest said what was read
+    if (!opts.quiet && a.ingest) process.stderr.write(nothingRead(a.ingest) ?? '');
+    if (!opts.quiet) warnUnknownProviders(opts.provider.map(providerId), a.providersPresent);
+    writeReport(a.report, opts);
+  });
   withExample(cmd, 'vtcode-errors analyze logs/ --since 24h --provider gemini', 'vtcode-errors analyze --vtcode', 'vtcode-errors analyze app.jsonl.gz --format json > report.json');
 }
 
 export function addFilterOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--top <n>', 'rows of rate_limit_spikes').argParser(positiveInt).default(20));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  return addProviderOption(cmd).addOption(new Option('--top <n>', 'rows of rate_limit_spikes').argParser(positiveInt).default(20));
 }
 
 function positiveInt(value: string): number {

@@ -1,36 +1,21 @@
 // `vtcode-errors check <paths...>`: the CI / cron step. Backtest the configured alerts on the logs and
 // verify that generated rules and dashboards are current. Exit 0 pass, 1 fired or drifted, 2 input error.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { backtest } from '../check/backtest.js';
-import { checkDashboards, checkRules, type DriftEntry } from '../check/drift.js';
-import { eventsIn, inputFromDb } from '../check/events.js';
-import { buildCheckReport, CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat, type CheckReport } from '../check/report.js';
+import { CHECK_FORMATS, FAIL_ON, NO_EVENTS, type FailOn, renderJunit, renderMarkdownReport, renderReport, type CheckFormat } from '../check/report.js';
+import { checkLogs } from '../check/run.js';
 import { loadConfig } from '../config/load.js';
-import { providerId } from '../ingest/providers.js';
-import { UserError } from '../model.js';
-import { Store } from '../store/store.js';
-import { addConfigOption, addTimeOptions, timeRange, useColor, withExample, writeOut } from './common.js';
+import { addConfigOption, addDbOption, addOutputOptions, addProviderOption, addStrictOption, addTimeOptions, isoRange, timeRange, useColor, withExample, writeOut, type CommonOptions, type StoreOptions, type TimeOptions } from './common.js';
 import { ingestProgress, runIngest } from './ingest-run.js';
-import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
+import { addInputOptions, pathsOrStore, type InputOptions } from './inputs.js';
 
-interface CheckOptions extends InputOptions {
-  config?: string;
-  since?: string;
-  until?: string;
-  now?: string;
+interface CheckOptions extends Omit<CommonOptions, 'format'>, InputOptions, TimeOptions, StoreOptions {
+  format: CheckFormat;
   rules?: string;
   dashboards?: string;
   templates?: string;
   provisioningPath?: string;
-  format: CheckFormat;
   junit?: string;
-  strict?: boolean;
-  db?: string;
-  provider: string[];
-  quiet?: boolean;
-  color: boolean;
   allowEmpty?: boolean;
   failOn: FailOn;
 }
@@ -47,55 +32,40 @@ export function registerCheck(program: Command): void {
     .option('--rules <file>', 'a rule file written by gen-alerts (rules or prometheusrule, by content): is it what the config generates?')
     .option('--dashboards <dir>', 'a directory written by gen-dashboard (wrapped or not, by content): is it what the config generates?')
     .option('--templates <dir>', 'the --templates DIR the files were generated with')
-    .option('--provisioning-path <dir>', "with --dashboards: options.path of provisioning.yaml (default: the path the file on disk names, else DIR's)")
-    .addOption(new Option('--format <format>', 'output format').choices([...CHECK_FORMATS]).default('table'))
-    .option('--junit <file>', 'also write JUnit XML: a test case per alert and provider, and per generated file')
-    .option('--strict', 'a malformed log record is an input error (exit 2)')
-    .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, check the store as it is')
-    .addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
+    .option('--provisioning-path <dir>', "with --dashboards: options.path of provisioning.yaml (default: the path the file on disk names, else DIR's)");
+  addOutputOptions(cmd, CHECK_FORMATS)
+    .option('--junit <file>', 'also write JUnit XML: a test case per alert and provider, and per generated file');
+  addStrictOption(cmd, 'a malformed log record is an input error (exit 2)');
+  addDbOption(cmd, 'keep the store in this SQLite file (incremental); with no paths, check the store as it is');
+  addProviderOption(cmd)
     .addOption(new Option('--fail-on <severity>', 'the least severity of a firing alert that fails the check (exit 1)').choices([...FAIL_ON]).default('warning'))
     .option('--allow-empty', 'no event in the range is a warning, not an error (exit 2)')
-    .option('-q, --quiet', 'no notes on stderr')
-    .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)')
     .action(async (given: string[], opts: CheckOptions) => {
       const config = loadConfig(opts.config);
       const range = timeRange(opts);
-      const templatesDir = opts.templates ? resolve(opts.templates) : undefined;
-      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
-      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`check: no paths given and --db ${opts.db} does not exist`);
-      const paths = storeOnly ? [] : await inputPaths('check', given, opts);
-
-      const store = Store.open(opts.db ?? null, true);
+      // With --db and no paths: the store as it is.
+      const paths = await pathsOrStore('check', given, opts);
       // One line for the whole run: reading the logs, then the backtest.
-      const progress = ingestProgress(store, opts);
-      let report: CheckReport;
-      let inputError = false;
-      let events = 0;
+      const progress = ingestProgress({ temporary: opts.db === undefined }, opts);
+      let run;
       try {
-        let ingest: CheckReport['ingest'] = null;
-        if (!storeOnly) {
-          const r = await runIngest(paths, store, opts, progress);
-          if (r.interrupted) return;
-          inputError = r.problems.length > 0;
-          ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
-          if (r.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${r.skipped} malformed record${r.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
-        }
-        const providers = opts.provider.map(providerId);
-        progress.note('backtest: reading the events');
-        const input = inputFromDb(store.db);
-        progress.done(); // (so that the next stage shows at once)
-        const result = backtest(input, config, { since: range.since, until: range.until, providers }, (n, of) => progress.note(`backtest: alert ${n} of ${of}`));
-        progress.done();
-        events = eventsIn(store.db, range.since, range.until, providers);
-        const drift: DriftEntry[] = [];
-        const given = { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath };
-        if (opts.rules) drift.push(checkRules(config, opts.rules, { templatesDir, given }));
-        if (opts.dashboards) drift.push(...checkDashboards(config, opts.dashboards, { templatesDir, provisioningPath: opts.provisioningPath, given }));
-        report = buildCheckReport(result, drift, config, ingest, events, opts.allowEmpty === true, opts.failOn);
+        run = await checkLogs(
+          paths,
+          {
+            db: opts.db, ...isoRange(range),
+            providers: opts.provider, config, strict: opts.strict, allowEmpty: opts.allowEmpty, failOn: opts.failOn,
+            rules: opts.rules, dashboards: opts.dashboards, templatesDir: opts.templates ? resolve(opts.templates) : undefined, provisioningPath: opts.provisioningPath,
+            given: { config: opts.config, templates: opts.templates, provisioningPath: opts.provisioningPath },
+          },
+          (p, sink) => runIngest(p, sink, opts, progress),
+          progress,
+        );
       } finally {
         progress.done();
-        store.close();
       }
+      if (!run) return; // interrupted: runIngest said what was read
+      const { report, ingest, events } = run;
+      if (ingest && ingest.skipped > 0 && !opts.quiet) process.stderr.write(`vtcode-errors: ${ingest.skipped} malformed record${ingest.skipped === 1 ? '' : 's'} skipped (--strict makes that an error)\n`);
 
       if (opts.junit) writeOut(opts.junit, renderJunit(report), false);
       process.stdout.write(renderReport(report, opts.format, useColor(opts)));
@@ -104,6 +74,7 @@ export function registerCheck(program: Command): void {
       // A CI step never passes on nothing: no event in the range is an input error unless allowed.
       const empty = events === 0;
       if (empty && !(opts.allowEmpty && opts.quiet)) process.stderr.write(`vtcode-errors: check: ${NO_EVENTS}\n`);
+      const inputError = (ingest?.problems.length ?? 0) > 0;
       process.exitCode = inputError || (empty && !opts.allowEmpty) ? 2 : report.status === 'fail' ? 1 : 0;
     });
   withExample(

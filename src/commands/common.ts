@@ -2,7 +2,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseTime } from '../ingest/values.js';
+import { isoTime, parseTime } from '../ingest/values.js';
 import { UserError } from '../model.js';
 import type { OutputFormat } from '../render/sections.js';
 
@@ -21,6 +21,21 @@ export function addOutputOptions(cmd: Command, formats: readonly string[] = ['ta
     .addOption(new Option('--format <format>', 'output format').choices([...formats]).default(formats[0]))
     .option('-q, --quiet', 'print only the result, no notes on stderr')
     .option('--no-color', 'no colour (also when NO_COLOR is set or stdout is not a terminal)');
+}
+
+/** --provider ID, repeatable: the ids given (as typed; the library maps them to provider ids). */
+export function addProviderOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--provider <id>', 'only this provider (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]));
+}
+
+/** --db FILE: the SQLite store a command keeps its rows in (`help` says what it does without paths). */
+export function addDbOption(cmd: Command, help = 'keep the store in this SQLite file (incremental: a re-run reads only what is new)', required = false): Command {
+  return required ? cmd.requiredOption('--db <file>', help) : cmd.option('--db <file>', help);
+}
+
+/** --strict: a malformed record is an input error (`help` says how a command reports it). */
+export function addStrictOption(cmd: Command, help = 'exit 2 at the first malformed record'): Command {
+  return cmd.option('--strict', help);
 }
 
 export function addConfigOption(cmd: Command): Command {
@@ -62,13 +77,27 @@ function parseNow(value: string): number {
   return t;
 }
 
+/** What --since, --until and --now gave (addTimeOptions). */
+export interface TimeOptions {
+  since?: string;
+  until?: string;
+  now?: string;
+}
+
+/** --db, --strict and --provider, as the commands that read logs into a store declare them. */
+export interface StoreOptions {
+  db?: string;
+  strict?: boolean;
+  provider: string[];
+}
+
 export interface TimeRange {
   since: number | null; // inclusive, epoch ms
   until: number | null; // exclusive, epoch ms
   now: number;
 }
 
-export function timeRange(opts: { since?: string; until?: string; now?: string }): TimeRange {
+export function timeRange(opts: TimeOptions): TimeRange {
   const now = opts.now ? parseNow(opts.now) : Date.now();
   const since = opts.since ? parseTimeArg('--since', opts.since, now) : null;
   const until = opts.until ? parseTimeArg('--until', opts.until, now) : null;
@@ -77,6 +106,11 @@ export function timeRange(opts: { since?: string; until?: string; now?: string }
     throw new UserError(`--since ${opts.since} is not before --until ${opts.until}: the range holds no time`);
   }
   return { now, since, until };
+}
+
+/** A range as the library takes it: ISO 8601 times. */
+export function isoRange(r: TimeRange): { since: string | null; until: string | null } {
+  return { since: r.since === null ? null : isoTime(r.since), until: r.until === null ? null : isoTime(r.until) };
 }
 
 export function addTimeOptions(cmd: Command): Command {

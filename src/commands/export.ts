@@ -6,21 +6,16 @@ import { pipeline } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { tryParseDurationMs } from '../config/duration.js';
-import { HistoryCounter, openMetricsText } from '../exporter/history.js';
-import { ProviderSlots } from '../exporter/series-of.js';
+import { exportHistory } from '../exporter/history.js';
 import { UserError } from '../model.js';
-import { MemoryStore } from '../store/memory.js';
-import { addConfigOption, addTimeOptions, timeRange, withExample } from './common.js';
+import { addConfigOption, addStrictOption, addTimeOptions, isoRange, timeRange, withExample, type TimeOptions } from './common.js';
 import { runIngest } from './ingest-run.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
-interface ExportOptions extends InputOptions {
+interface ExportOptions extends InputOptions, TimeOptions {
   config?: string;
   format: 'openmetrics';
   step: string;
-  since?: string;
-  until?: string;
-  now?: string;
   out?: string;
   strict?: boolean;
 }
@@ -32,24 +27,24 @@ export function registerExport(program: Command): void {
     .argument('[paths...]', 'files, directories, glob patterns, or - for stdin')
     .addOption(new Option('--format <format>', 'output format').choices(['openmetrics']).default('openmetrics'))
     .option('--step <duration>', 'time between samples (use the scrape interval)', '15s')
-    .option('--out <file>', 'write here instead of stdout')
-    .option('--strict', 'exit 2 at the first malformed record')
-    .option('-q, --quiet', 'no progress or notes on stderr');
+    .option('--out <file>', 'write here instead of stdout');
+  addStrictOption(cmd).option('-q, --quiet', 'no progress or notes on stderr');
   addInputOptions(addTimeOptions(addConfigOption(cmd))).action(async (given: string[], opts: ExportOptions) => {
     const config = loadConfig(opts.config);
     const stepMs = tryParseDurationMs(opts.step);
     if (stepMs === null || stepMs < 1000) throw new UserError(`--step ${opts.step}: expected a duration of at least 1s, such as 15s`);
     const range = timeRange(opts);
     const paths = await inputPaths('export', given, opts);
-    const history = new HistoryCounter(new ProviderSlots(config.serve.max_providers, config.providers), stepMs, range);
-    const memory = new MemoryStore(history);
-    const ingest = await runIngest(paths, memory, opts);
-    if (ingest.interrupted) return;
-    memory.finish();
-    if (history.series.size === 0 && !opts.quiet) process.stderr.write('vtcode-errors: export: no provider-error event in range: nothing to export\n');
+    const history = await exportHistory(
+      paths,
+      { config, stepMs, ...isoRange(range), strict: opts.strict },
+      (p, sink) => runIngest(p, sink, opts),
+    );
+    if (!history) return; // interrupted: runIngest said what was read
+    if (history.series === 0 && !opts.quiet) process.stderr.write('vtcode-errors: export: no provider-error event in range: nothing to export\n');
     const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
     try {
-      await pipeline(Readable.from(openMetricsText(history, config.metrics.prefix, stepMs)), out, { end: opts.out !== undefined });
+      await pipeline(Readable.from(history.text), out, { end: opts.out !== undefined });
     } catch (err) {
       throw new UserError(`cannot write ${opts.out ?? 'standard output'} (${(err as Error).message})`);
     }

@@ -3,10 +3,10 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../model.js';
-import { generateAlertTests, generateAlerts, type RulesFormat } from '../generate/rules-file.js';
-import { formatFinding, windowFindings } from '../generate/lint.js';
+import { generateAlertFiles } from '../generate/alert-files.js';
+import type { RulesFormat } from '../generate/rules-file.js';
+import { formatFinding, lintConfig } from '../generate/lint.js';
 import { addConfigOption, addOutputOptions, withExample, writeOut } from './common.js';
-import { lintFindings } from './lint.js';
 
 interface GenAlertsOptions {
   config?: string;
@@ -34,16 +34,15 @@ export function registerGenAlerts(program: Command): void {
     }
     const config = loadConfig(opts.config);
     const templates = opts.templates ? resolve(opts.templates) : undefined;
-    const generated = generateAlerts(config, opts.format, templates);
-    // A window that holds fewer than two scrapes gives rules that never see an increase in production.
-    const short = windowFindings(config, generated.rules.map((r) => r.instance));
-    if (short.length > 0 && !opts.allowShortWindows) throw new UserError(`${short.map((f) => formatFinding(f, true)).join('\n')}\n(--allow-short-windows writes the rules anyway)`);
-    if (!opts.quiet) for (const f of short) process.stderr.write(`vtcode-errors: warning: ${formatFinding(f, true)}\n`);
-    const tests = opts.tests ? generateAlertTests(config, generated, relative(dirname(resolve(opts.tests)), resolve(opts.out)).split('\\').join('/'), templates) : null;
+    const { rules: generated, tests, shortWindows } = generateAlertFiles(config, {
+      format: opts.format, templatesDir: templates, allowShortWindows: opts.allowShortWindows,
+      testsRuleFile: opts.tests ? relative(dirname(resolve(opts.tests)), resolve(opts.out)).split('\\').join('/') : undefined,
+    });
+    if (!opts.quiet) for (const f of shortWindows) process.stderr.write(`vtcode-errors: warning: ${formatFinding(f, true)}\n`);
     if (opts.out === '-') process.stdout.write(generated.text);
     else writeOut(opts.out, generated.text);
     if (opts.tests && tests !== null) writeOut(opts.tests, tests);
-    if (opts.lint) for (const f of lintFindings(opts.config, opts.templates)) if (f.id !== 'short-window') process.stderr.write(`vtcode-errors: lint: ${formatFinding(f)}\n`);
+    if (opts.lint) for (const f of lintConfig(config, templates)) if (f.id !== 'short-window') process.stderr.write(`vtcode-errors: lint: ${formatFinding(f)}\n`);
     if (!opts.quiet && opts.out !== '-') {
       process.stderr.write(`vtcode-errors: wrote ${generated.rules.length} rules to ${opts.out}${opts.tests ? ` and their tests to ${opts.tests} (run: promtool test rules ${opts.tests})` : ''}\n`);
     }

@@ -40,7 +40,7 @@ export async function runIngest(paths: string[], store: RowSink, opts: { strict?
 }
 
 /** The progress line of a command that ingests: rows "read" when nothing is kept, else "stored". */
-export function ingestProgress(store: RowSink, opts: { quiet?: boolean }): Progress {
+export function ingestProgress(store: Pick<RowSink, 'temporary'>, opts: { quiet?: boolean }): Progress {
   return progressLine(process.stderr.isTTY === true && !opts.quiet, store.temporary ? 'read' : 'stored');
 }
 

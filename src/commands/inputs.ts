@@ -1,6 +1,7 @@
 // Which paths a command reads: those given, plus VT Code's own directories with --vtcode; and with
 // --formats, more format files to read them with.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { addFormats, readFormats } from '../formats/index.js';
 import { vtcodeFiles, vtcodeLocations } from '../ingest/vtcode-dirs.js';
@@ -50,4 +51,14 @@ export async function inputPaths(command: string, paths: string[], opts: InputOp
     if (found.length === 0) process.stderr.write("vtcode-errors: none of VT Code's directories exist here\n");
   }
   return [...paths, ...(await vtcodeFiles(found))];
+}
+
+/**
+ * With --db and no paths (nor --vtcode): none, for the store as it is (which must exist); else the
+ * paths to read, as inputPaths gives them.
+ */
+export async function pathsOrStore(command: string, paths: string[], opts: InputOptions & { db?: string }): Promise<string[]> {
+  if (paths.length > 0 || opts.vtcode || opts.db === undefined) return inputPaths(command, paths, opts);
+  if (!existsSync(opts.db)) throw new UserError(`${command}: no paths given and --db ${opts.db} does not exist`);
+  return [];
 }

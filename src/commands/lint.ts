@@ -2,9 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { readAlertTemplates } from '../generate/alerts.js';
-import { formatFinding, lint, type Finding } from '../generate/lint.js';
-import { generateAlerts } from '../generate/rules-file.js';
+import { formatFinding, lintConfig } from '../generate/lint.js';
 import { addConfigOption, withExample } from './common.js';
 
 interface LintOptions {
@@ -13,14 +11,6 @@ interface LintOptions {
   format: 'table' | 'json';
   strict?: boolean;
   quiet?: boolean;
-}
-
-/** Findings of `config` with `templatesDir` (gen-alerts --lint shares this). */
-export function lintFindings(configPath: string | undefined, templatesDir: string | undefined): Finding[] {
-  const config = loadConfig(configPath);
-  const dir = templatesDir ? resolve(templatesDir) : undefined;
-  const templates = readAlertTemplates(dir);
-  return lint(config, generateAlerts(config, 'rules', dir), (key) => templates.files.get(`${key}.yaml`)!.file);
 }
 
 export function registerLint(program: Command): void {
@@ -32,7 +22,7 @@ export function registerLint(program: Command): void {
     .option('--strict', 'warnings and notes fail too (exit 1)')
     .option('-q, --quiet', 'no summary line on stderr');
   addConfigOption(cmd).action((opts: LintOptions) => {
-    const findings = lintFindings(opts.config, opts.templates);
+    const findings = lintConfig(loadConfig(opts.config), opts.templates ? resolve(opts.templates) : undefined);
     if (opts.format === 'json') process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
     const errors = findings.filter((f) => f.severity === 'error').length;

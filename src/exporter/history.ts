@@ -5,9 +5,48 @@
 // A series' value at sample time t counts its events with since <= timestamp <= t (and < until). Every
 // series starts with a sample at 0 before the first event in range, so increase() sees every event.
 import { FROM_LOGS } from '../alerts/series.js';
+import { defaultConfig, type Config } from '../config/types.js';
+import { ingestPaths, type IngestResult, type Reader } from '../ingest/ingest.js';
+import { optionTime } from '../ingest/values.js';
 import type { Row } from '../model.js';
-import type { RowCounter } from '../store/memory.js';
-import { type ProviderSlots, type SeriesPoint, seriesOfRow } from './series-of.js';
+import { MemoryStore, type RowCounter } from '../store/memory.js';
+import { ProviderSlots, type SeriesPoint, seriesOfRow } from './series-of.js';
+
+export interface ExportOptions {
+  /** The metrics' prefix, provider slots and aliases (default: the built-in config). */
+  config?: Config;
+  /** Time between samples, in ms (the scrape interval; default 15 s). */
+  stepMs?: number;
+  /** ISO 8601; `since` inclusive, `until` exclusive. */
+  since?: string | null;
+  until?: string | null;
+  strict?: boolean;
+}
+
+export interface History {
+  /** What reading the paths did. */
+  ingest: IngestResult;
+  /** How many series have an event in range (none: the text holds no sample). */
+  series: number;
+  /** The OpenMetrics text, in pieces, ending with `# EOF` (read once). */
+  text: Iterable<string>;
+}
+
+/**
+ * The series `serve` would have served over `paths`, one sample per step, as OpenMetrics text for
+ * `promtool tsdb create-blocks-from openmetrics`. Nothing is stored. Null when the reader was interrupted.
+ */
+export async function exportHistory(paths: string[], opts: ExportOptions = {}, read: Reader = ingestPaths): Promise<History | null> {
+  const config = opts.config ?? defaultConfig();
+  const stepMs = opts.stepMs ?? 15_000;
+  const range = { since: optionTime('since', opts.since), until: optionTime('until', opts.until) };
+  const history = new HistoryCounter(new ProviderSlots(config.serve.max_providers, config.providers), stepMs, range);
+  const memory = new MemoryStore(history);
+  const ingest = await read(paths, memory, { strict: opts.strict });
+  if (ingest.interrupted) return null;
+  memory.finish();
+  return { ingest, series: history.series.size, text: openMetricsText(history, config.metrics.prefix, stepMs) };
+}
 
 export interface HistoryRange {
   since: number | null; // inclusive, epoch ms

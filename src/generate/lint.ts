@@ -9,7 +9,8 @@ import { providerId } from '../ingest/providers.js';
 import { SERIES } from '../alerts/series.js';
 import { ALERTS, isOverridden, type RuleInstance } from '../alerts/definitions.js';
 import { readPromql } from './promql.js';
-import type { GeneratedAlerts } from './rules-file.js';
+import { readAlertTemplates } from './alerts.js';
+import { generateAlerts, type GeneratedAlerts } from './rules-file.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -44,6 +45,12 @@ export type CheckId = keyof typeof CHECKS;
 const COUNTER_SAFE = new Set(['rate', 'increase', 'irate', 'resets']);
 
 /** Every finding for `config` and its generated rules, in check order then key order. */
+/** What `vtcode-errors lint` finds in `config` and the rules it generates with the templates of `templatesDir`. */
+export function lintConfig(config: Config, templatesDir?: string): Finding[] {
+  const templates = readAlertTemplates(templatesDir);
+  return lint(config, generateAlerts(config, 'rules', templatesDir), (key) => templates.files.get(`${key}.yaml`)!.file);
+}
+
 export function lint(config: Config, generated: GeneratedAlerts, templateFile: (key: AlertKey) => string): Finding[] {
   const out: Finding[] = [];
   const add = (id: CheckId, path: readonly string[], message: string, fallback?: readonly string[]) => {

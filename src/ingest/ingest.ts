@@ -73,6 +73,9 @@ const isFileProblem = (err: unknown) => err instanceof FileProblem || typeof (er
 /** How often a file is read on after another process's commits before the run gives up on it. */
 const MAX_CONFLICTS = 100;
 
+/** Reads paths into a sink: `ingestPaths` by default; the CLI passes its own (progress, Ctrl-C). */
+export type Reader = (paths: string[], sink: RowSink, opts: IngestOptions) => Promise<IngestResult>;
+
 export async function ingestPaths(paths: string[], store: RowSink, opts: IngestOptions = {}): Promise<IngestResult> {
   const { files, problems, skippedByName } = await expandPaths(paths);
   const result: IngestResult = {

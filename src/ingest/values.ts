@@ -1,4 +1,5 @@
 // Parsing single field values: timestamps, HTTP statuses, counts; ANSI stripping.
+import { UserError } from '../model.js';
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -34,6 +35,14 @@ function epochToMs(text: string): number | null {
   if (!Number.isFinite(whole) || whole < 0) return null;
   const t = whole < 1e11 ? whole * 1000 + Number((frac + '000').slice(0, 3)) : whole;
   return t < MAX_MS ? t : null;
+}
+
+/** A library option's time, ISO 8601 (`name` for the message), as epoch ms; null when not given. */
+export function optionTime(name: string, value: string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const t = parseTime(value);
+  if (t === null) throw new UserError(`${name} ${value}: expected an ISO 8601 time`);
+  return t;
 }
 
 export function isoTime(ms: number): string {
