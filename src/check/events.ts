@@ -60,35 +60,68 @@ const toMs = (iso: string): number => {
 
 /** The backtest's input from rows in memory (any order). */
 export function inputFromRows(rows: Iterable<Fields>): BacktestInput {
-  const providers: BacktestInput['providers'] = new Map();
-  const collected = new Map<AlertKey, Map<string, Array<[number, number]>>>();
-  for (const r of rows) {
-    const t = toMs(r.timestamp);
-    const span = providers.get(r.provider);
-    if (!span) providers.set(r.provider, { first: t, last: t });
+  const c = new EventCollector();
+  for (const r of rows) c.add(r);
+  return c.input();
+}
+
+/** One alert's events of one provider as they come: times, and for the ratio 1 = recovered. */
+interface Collected {
+  times: number[];
+  good: number[] | null;
+  sorted: boolean;
+}
+
+/**
+ * The backtest's input gathered row by row, in any order, without keeping the rows: the times of the
+ * events each alert counts (a number each, not a row), sorted when asked for the input.
+ */
+export class EventCollector {
+  private readonly providers: BacktestInput['providers'] = new Map();
+  private readonly collected = new Map<AlertKey, Map<string, Collected>>(SELECTIONS.map((s) => [s.key, new Map()]));
+
+  add(r: Fields): void {
+    let t = Number.NaN;
+    for (const s of SELECTIONS) {
+      if (!s.match(r)) continue;
+      if (Number.isNaN(t)) t = toMs(r.timestamp);
+      const byProvider = this.collected.get(s.key)!;
+      let list = byProvider.get(r.provider);
+      if (!list) byProvider.set(r.provider, (list = { times: [], good: s.isGood ? [] : null, sorted: true }));
+      const n = list.times.length;
+      if (n > 0 && t < list.times[n - 1]) list.sorted = false;
+      list.times.push(t);
+      list.good?.push(s.isGood!(r) ? 1 : 0);
+    }
+    if (Number.isNaN(t)) t = toMs(r.timestamp);
+    const span = this.providers.get(r.provider);
+    if (!span) this.providers.set(r.provider, { first: t, last: t });
     else {
       if (t < span.first) span.first = t;
       if (t > span.last) span.last = t;
     }
+  }
+
+  input(): BacktestInput {
+    const series: BacktestInput['series'] = {};
     for (const s of SELECTIONS) {
-      if (!s.match(r)) continue;
-      let byProvider = collected.get(s.key);
-      if (!byProvider) collected.set(s.key, (byProvider = new Map()));
-      let list = byProvider.get(r.provider);
-      if (!list) byProvider.set(r.provider, (list = []));
-      list.push([t, s.isGood?.(r) ? 1 : 0]);
+      const out = new Map<string, EventSeries>();
+      for (const [provider, list] of this.collected.get(s.key)!) {
+        let order: ArrayLike<number> | null = null;
+        if (!list.sorted) {
+          // By time, ties in the order they came (a stable sort).
+          const times = list.times;
+          order = Uint32Array.from(times.keys()).sort((a, b) => times[a] - times[b] || a - b);
+        }
+        const at = (values: number[], i: number) => (order === null ? values[i] : values[order[i]]);
+        const times = Float64Array.from({ length: list.times.length }, (_, i) => at(list.times, i));
+        const good = list.good;
+        out.set(provider, good ? { times, recovered: Uint8Array.from({ length: good.length }, (_, i) => at(good, i)) } : { times });
+      }
+      series[s.key] = out;
     }
+    return { providers: this.providers, series };
   }
-  const series: BacktestInput['series'] = {};
-  for (const s of SELECTIONS) {
-    const out = new Map<string, EventSeries>();
-    for (const [provider, list] of collected.get(s.key) ?? []) {
-      list.sort((a, b) => a[0] - b[0]);
-      out.set(provider, { times: Float64Array.from(list, (e) => e[0]), ...(s.isGood ? { recovered: Uint8Array.from(list, (e) => e[1]) } : {}) });
-    }
-    series[s.key] = out;
-  }
-  return { providers, series };
 }
 
 /**

@@ -1,6 +1,7 @@
 // `vtcode-errors report`: the guide's maintenance checklist as a report (issue 15). Reads the logs as
-// `analyze` and `check` do, into --db or a temporary store (every section is SQL over error_logs), and
-// renders the sections for one period as markdown, a self-contained HTML page, or json.
+// `analyze` and `check` do, counting the rows of the period and the one before it into one tally (from
+// the parser with no store, else from the store with --db), and renders the sections for one period as
+// markdown, a self-contained HTML page, or json.
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseDocument } from 'yaml';
@@ -11,6 +12,8 @@ import { buildPeriodReport, type PeriodReport } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { periodEnding, PERIODS, type PeriodName } from '../report/period.js';
+import { ReportTally, tallyStore } from '../report/tally.js';
+import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
 import { addConfigOption, timeRange, withExample, writeOut } from './common.js';
 import { CONFIG_TEMPLATE } from './init.js';
@@ -55,21 +58,30 @@ export function registerReport(program: Command): void {
       const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
       if (storeOnly && !existsSync(opts.db!)) throw new UserError(`report: no paths given and --db ${opts.db} does not exist`);
       const paths = storeOnly ? [] : await inputPaths('report', given, opts);
-      // One-shot: a temporary store, removed by close (about the cost of --db; see the README).
-      const store = Store.open(opts.db ?? null, true);
-      let report: PeriodReport;
-      try {
-        let ingest: PeriodReport['ingest'] = null;
-        if (!storeOnly) {
-          const r = await runIngest(paths, store, opts);
-          if (r.interrupted) return;
-          if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
-          ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+      const tally = new ReportTally(period, config);
+      let ingest: PeriodReport['ingest'] = null;
+      const read = async (sink: Store | MemoryStore<ReportTally>): Promise<boolean> => {
+        const r = await runIngest(paths, sink, opts);
+        if (r.interrupted) return false;
+        if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
+        ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+        return true;
+      };
+      if (opts.db === undefined) {
+        // One-shot: the parsed rows go into the tally (twins joined first, as a store would), none is kept.
+        const memory = new MemoryStore(tally, null, true);
+        if (!(await read(memory))) return;
+        memory.finish();
+      } else {
+        const store = Store.open(opts.db, true);
+        try {
+          if (!storeOnly && !(await read(store))) return;
+          tallyStore(store.db, tally);
+        } finally {
+          store.close();
         }
-        report = buildPeriodReport(store.db, config, period, ingest);
-      } finally {
-        store.close();
       }
+      const report = buildPeriodReport(tally, config, ingest);
       const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
       if (opts.out) writeOut(opts.out, text);
       else process.stdout.write(text);
