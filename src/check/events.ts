@@ -58,6 +58,37 @@ const toMs = (iso: string): number => {
   return t;
 };
 
+/**
+ * toMs for rows in memory, a million at a time: a stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) is its
+ * hour, parsed once for the rows of that hour, plus minutes, seconds and milliseconds read by position;
+ * anything else goes to Date.parse.
+ */
+let hourText = '';
+let hourMs = Number.NaN;
+function timeOf(ts: string): number {
+  if (ts.length !== 24 || ts.charCodeAt(23) !== 90 /* Z */ || ts.charCodeAt(16) !== 58 /* : */ || ts.charCodeAt(19) !== 46 /* . */) return toMs(ts);
+  if (!ts.startsWith(hourText) || hourText === '') {
+    hourText = ts.slice(0, 13);
+    hourMs = Date.parse(`${hourText}:00:00.000Z`);
+  }
+  const mm = number(ts, 14, 2);
+  const ss = number(ts, 17, 2);
+  const sss = number(ts, 20, 3);
+  if (Number.isNaN(hourMs) || ts.charCodeAt(13) !== 58 || mm < 0 || mm > 59 || ss < 0 || ss > 59 || sss < 0) return toMs(ts);
+  return hourMs + mm * 60_000 + ss * 1000 + sss;
+}
+
+/** The decimal number of the `n` digits at `at`, or -1 if one is not a digit. */
+function number(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** The backtest's input from rows in memory (any order). */
 export function inputFromRows(rows: Iterable<Fields>): BacktestInput {
   const c = new EventCollector();
@@ -65,11 +96,52 @@ export function inputFromRows(rows: Iterable<Fields>): BacktestInput {
   return c.input();
 }
 
-/** One alert's events of one provider as they come: times, and for the ratio 1 = recovered. */
-interface Collected {
-  times: number[];
-  good: number[] | null;
-  sorted: boolean;
+/**
+ * One alert's events of one provider as they come: times, and for the ratio 1 = recovered. Typed arrays
+ * that double when full: their contents live outside the JS heap, which the collector then need not
+ * walk or move (a one-shot report collects a million and more while it reads).
+ */
+class Collected {
+  times = new Float64Array(64);
+  good: Uint8Array | null;
+  n = 0;
+  sorted = true;
+
+  constructor(flagged: boolean) {
+    this.good = flagged ? new Uint8Array(64) : null;
+  }
+
+  push(t: number, good: number): void {
+    if (this.n === this.times.length) {
+      const times = new Float64Array(this.n * 2);
+      times.set(this.times);
+      this.times = times;
+      if (this.good) {
+        const g = new Uint8Array(this.n * 2);
+        g.set(this.good);
+        this.good = g;
+      }
+    }
+    if (this.n > 0 && t < this.times[this.n - 1]) this.sorted = false;
+    this.times[this.n] = t;
+    if (this.good) this.good[this.n] = good;
+    this.n++;
+  }
+
+  /** The events in time order (ties in the order they came). */
+  series(): EventSeries {
+    const n = this.n;
+    let times = this.times.subarray(0, n);
+    let good = this.good?.subarray(0, n) ?? null;
+    if (!this.sorted) {
+      const t = times;
+      const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => t[a] - t[b] || a - b);
+      const g = good;
+      times = Float64Array.from(order, (i) => t[i]);
+      good = g && Uint8Array.from(order, (i) => g[i]);
+    }
+    return good ? { times, recovered: good } : { times };
+  }
 }
 
 /**
@@ -84,16 +156,13 @@ export class EventCollector {
     let t = Number.NaN;
     for (const s of SELECTIONS) {
       if (!s.match(r)) continue;
-      if (Number.isNaN(t)) t = toMs(r.timestamp);
+      if (Number.isNaN(t)) t = timeOf(r.timestamp);
       const byProvider = this.collected.get(s.key)!;
       let list = byProvider.get(r.provider);
-      if (!list) byProvider.set(r.provider, (list = { times: [], good: s.isGood ? [] : null, sorted: true }));
-      const n = list.times.length;
-      if (n > 0 && t < list.times[n - 1]) list.sorted = false;
-      list.times.push(t);
-      list.good?.push(s.isGood!(r) ? 1 : 0);
+      if (!list) byProvider.set(r.provider, (list = new Collected(s.isGood !== undefined)));
+      list.push(t, s.isGood?.(r) ? 1 : 0);
     }
-    if (Number.isNaN(t)) t = toMs(r.timestamp);
+    if (Number.isNaN(t)) t = timeOf(r.timestamp);
     const span = this.providers.get(r.provider);
     if (!span) this.providers.set(r.provider, { first: t, last: t });
     else {
@@ -106,18 +175,7 @@ export class EventCollector {
     const series: BacktestInput['series'] = {};
     for (const s of SELECTIONS) {
       const out = new Map<string, EventSeries>();
-      for (const [provider, list] of this.collected.get(s.key)!) {
-        let order: ArrayLike<number> | null = null;
-        if (!list.sorted) {
-          // By time, ties in the order they came (a stable sort).
-          const times = list.times;
-          order = Uint32Array.from(times.keys()).sort((a, b) => times[a] - times[b] || a - b);
-        }
-        const at = (values: number[], i: number) => (order === null ? values[i] : values[order[i]]);
-        const times = Float64Array.from({ length: list.times.length }, (_, i) => at(list.times, i));
-        const good = list.good;
-        out.set(provider, good ? { times, recovered: Uint8Array.from({ length: good.length }, (_, i) => at(good, i)) } : { times });
-      }
+      for (const [provider, list] of this.collected.get(s.key)!) out.set(provider, list.series());
       series[s.key] = out;
     }
     return { providers: this.providers, series };

@@ -4,12 +4,15 @@
 // Same bookkeeping interface as the SQLite store.
 import type { Cell, RowFilter } from '../cells.js';
 import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
-import { rowAt, unpacked, type PackedRows, type SerializedRows } from './packed.js';
+import { rowAt, unpacked, valueAt, type PackedRows, type SerializedRows } from './packed.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 import { fillTwin, TWIN_WINDOW_MS } from './twins.js';
 
 
-/** What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). */
+/**
+ * What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). A
+ * store that `packs` hands `add` one row object again and again: read it, keep nothing of it.
+ */
 export interface RowCounter {
   add(row: Row): void;
   merge?(cell: Cell): void;
@@ -17,10 +20,12 @@ export interface RowCounter {
 
 export class MemoryStore<C extends RowCounter> implements RowSink {
   readonly temporary = true;
+  readonly countsOnly = true;
   private readonly state = new Map<number, FileState>();
   private readonly sampleMap = new Map<number, Array<{ line: number; reason: string }>>();
   // Rows that may have a twin in another VT Code artifact; counted into the cells at the end.
   private readonly keyed = new Map<string, Array<{ row: Row; t: number }>>();
+  private readonly scratch = {} as Row;
 
   /**
    * `cellFilter`: the parser counts rows into the analyses' cells itself, with this filter (analyze).
@@ -51,9 +56,10 @@ export class MemoryStore<C extends RowCounter> implements RowSink {
       if (!row.dedup) this.cells.add(row);
       else if (!this.keep(row)) duplicates++;
     };
+    // (Rows with a twin key are kept until the end: a row object of their own.)
     for (const given of packed) {
       const pr = unpacked(given);
-      for (let i = 0; i < pr.rows; i++) take(rowAt(pr, i));
+      for (let i = 0; i < pr.rows; i++) take(valueAt(pr, i, 'dedup_key') === null ? rowAt(pr, i, this.scratch) : rowAt(pr, i));
     }
     for (const row of rows) take(row);
     const f = this.state.get(file.id)!;
