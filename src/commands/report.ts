@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { jsonPieces } from '../render/index.js';
 import { buildPeriodReport, type PeriodReport } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -18,6 +19,7 @@ import { Store } from '../store/store.js';
 import { addConfigOption, timeRange, withExample, writeOut } from './common.js';
 import { CONFIG_TEMPLATE } from './init.js';
 import { nothingRead, runIngest } from './ingest-run.js';
+import { garbageCollector } from '../ingest/gc.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
 const FORMATS = ['markdown', 'html', 'json'] as const;
@@ -58,33 +60,22 @@ export function registerReport(program: Command): void {
       const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
       if (storeOnly && !existsSync(opts.db!)) throw new UserError(`report: no paths given and --db ${opts.db} does not exist`);
       const paths = storeOnly ? [] : await inputPaths('report', given, opts);
-      const tally = new ReportTally(period, config);
-      let ingest: PeriodReport['ingest'] = null;
-      const read = async (sink: Store | MemoryStore<ReportTally>): Promise<boolean> => {
-        const r = await runIngest(paths, sink, opts);
-        if (r.interrupted) return false;
-        if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
-        ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
-        return true;
-      };
-      if (opts.db === undefined) {
-        // One-shot: the parsed rows go into the tally (twins joined first, as a store would), none is kept.
-        const memory = new MemoryStore(tally, null, true);
-        if (!(await read(memory))) return;
-        memory.finish();
-      } else {
-        const store = Store.open(opts.db, true);
-        try {
-          if (!storeOnly && !(await read(store))) return;
-          tallyStore(store.db, tally);
-        } finally {
-          store.close();
+      const report = await tallied(paths, storeOnly, opts, new ReportTally(period, config), config);
+      if (report === null) return; // interrupted
+      if (opts.format === 'json' && !opts.out) {
+        // In pieces (stdout writes are synchronous on Linux), collecting as it goes: the text of a large
+        // report, as one string or as garbage left to pile up, would be the run's peak memory.
+        const collect = garbageCollector();
+        collect(Infinity); // the tally, done with
+        for (const piece of jsonPieces(report, 3)) {
+          process.stdout.write(piece);
+          collect(piece.length);
         }
+      } else {
+        const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
+        if (opts.out) writeOut(opts.out, text);
+        else process.stdout.write(text);
       }
-      const report = buildPeriodReport(tally, config, ingest);
-      const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
-      if (opts.out) writeOut(opts.out, text);
-      else process.stdout.write(text);
       if (opts.writeConfig) {
         const n = writeSuggestedConfig(opts.writeConfig, config, report);
         if (!opts.quiet) process.stderr.write(`vtcode-errors: wrote ${opts.writeConfig} with ${n} suggested threshold${n === 1 ? '' : 's'}; review it before using it\n`);
@@ -97,6 +88,36 @@ export function registerReport(program: Command): void {
   );
 }
 
+
+/**
+ * The report of the rows read from `paths` (into --db, when given) or, with `storeOnly`, of the store as
+ * it is; null when the read was interrupted. The tally is let go of once the report is made.
+ */
+async function tallied(paths: string[], storeOnly: boolean, opts: ReportOptions, tally: ReportTally, config: Config): Promise<PeriodReport | null> {
+  let ingest: PeriodReport['ingest'] = null;
+  const read = async (sink: Store | MemoryStore<ReportTally>): Promise<boolean> => {
+    const r = await runIngest(paths, sink, opts);
+    if (r.interrupted) return false;
+    if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
+    ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+    return true;
+  };
+  if (opts.db === undefined) {
+    // One-shot: the parsed rows go into the tally (twins joined first, as a store would), none is kept.
+    const memory = new MemoryStore(tally, null, true);
+    if (!(await read(memory))) return null;
+    memory.finish();
+  } else {
+    const store = Store.open(opts.db, true);
+    try {
+      if (!storeOnly && !(await read(store))) return null;
+      tallyStore(store.db, tally);
+    } finally {
+      store.close();
+    }
+  }
+  return buildPeriodReport(tally, config, ingest);
+}
 
 /**
  * The config (the user's, else the commented default) with the suggested threshold, as a per-provider
