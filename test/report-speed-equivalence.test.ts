@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { episodesAtThresholds, evaluateSeries, type Condition } from '../src/check/backtest.js';
+import { inputFromRows } from '../src/check/events.js';
 import { firstAllowed } from '../src/report/alerts.js';
 import type { PeriodReport } from '../src/report/build.js';
 import { alertValues } from '../src/report/values.js';
@@ -131,5 +132,18 @@ describe('the suggested threshold', () => {
         assert.deepEqual(firstAllowed(c.candidates, allowed, c.engine, () => c.candidates.map(() => 0)), exhaustive, `case ${i}, allowed ${allowed}, wrong counts`);
       }
     }
+  });
+});
+
+describe('the events the backtest reads, gathered row by row', () => {
+  test('times are what Date.parse makes of each timestamp, in order, whatever order the rows came in', () => {
+    const rand = random(3);
+    const stamps = Array.from({ length: 2000 }, () => new Date(Date.UTC(2026, 10, 14) + Math.floor(rand() * 3 * 86_400_000)).toISOString());
+    // Not of the stored form: left to Date.parse.
+    stamps.push('2026-11-15T10:00:00Z', '2026-11-15T10:00:00.5Z', '+010000-01-01T00:00:00.000Z');
+    const rows = stamps.map((timestamp) => ({ timestamp, provider: 'openai', event: 'error' as const, error_type: 'rate_limit' as const, outcome: null, status_code: 429 }));
+    const times = inputFromRows(rows).series.rate_limit_exceeded!.get('openai')!.times;
+    assert.deepEqual(Array.from(times), stamps.map((s) => Date.parse(s)).sort((a, b) => a - b));
+    assert.throws(() => inputFromRows([{ ...rows[0], timestamp: '2026-11-15T10:61:00.000Z' }]), /not a stored timestamp/);
   });
 });

@@ -5,7 +5,6 @@ import { byCodePoint } from '../alerts/definitions.js';
 import { bucketIso, changePct, round, type Period } from './period.js';
 import { UNFIXABLE, type Pair, type ReportTally } from './tally.js';
 
-export { UNFIXABLE };
 /** A retry whose success rate is below this is not worth making. */
 export const RETRY_WORTH = 0.05;
 /** How many entries a "most frequent" list keeps. */
