@@ -58,37 +58,128 @@ const toMs = (iso: string): number => {
   return t;
 };
 
+/**
+ * toMs for rows in memory, a million at a time: a stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) is its
+ * hour, parsed once for the rows of that hour, plus minutes, seconds and milliseconds read by position;
+ * anything else goes to Date.parse.
+ */
+let hourText = '';
+let hourMs = Number.NaN;
+function timeOf(ts: string): number {
+  if (ts.length !== 24 || ts.charCodeAt(23) !== 90 /* Z */ || ts.charCodeAt(16) !== 58 /* : */ || ts.charCodeAt(19) !== 46 /* . */) return toMs(ts);
+  if (!ts.startsWith(hourText) || hourText === '') {
+    hourText = ts.slice(0, 13);
+    hourMs = Date.parse(`${hourText}:00:00.000Z`);
+  }
+  const mm = number(ts, 14, 2);
+  const ss = number(ts, 17, 2);
+  const sss = number(ts, 20, 3);
+  if (Number.isNaN(hourMs) || ts.charCodeAt(13) !== 58 || mm < 0 || mm > 59 || ss < 0 || ss > 59 || sss < 0) return toMs(ts);
+  return hourMs + mm * 60_000 + ss * 1000 + sss;
+}
+
+/** The decimal number of the `n` digits at `at`, or -1 if one is not a digit. */
+function number(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** The backtest's input from rows in memory (any order). */
 export function inputFromRows(rows: Iterable<Fields>): BacktestInput {
-  const providers: BacktestInput['providers'] = new Map();
-  const collected = new Map<AlertKey, Map<string, Array<[number, number]>>>();
-  for (const r of rows) {
-    const t = toMs(r.timestamp);
-    const span = providers.get(r.provider);
-    if (!span) providers.set(r.provider, { first: t, last: t });
+  const c = new EventCollector();
+  for (const r of rows) c.add(r);
+  return c.input();
+}
+
+/**
+ * One alert's events of one provider as they come: times, and for the ratio 1 = recovered. Typed arrays
+ * that double when full: their contents live outside the JS heap, which the collector then need not
+ * walk or move (a one-shot report collects a million and more while it reads).
+ */
+class Collected {
+  times = new Float64Array(64);
+  good: Uint8Array | null;
+  n = 0;
+  sorted = true;
+
+  constructor(flagged: boolean) {
+    this.good = flagged ? new Uint8Array(64) : null;
+  }
+
+  push(t: number, good: number): void {
+    if (this.n === this.times.length) {
+      const times = new Float64Array(this.n * 2);
+      times.set(this.times);
+      this.times = times;
+      if (this.good) {
+        const g = new Uint8Array(this.n * 2);
+        g.set(this.good);
+        this.good = g;
+      }
+    }
+    if (this.n > 0 && t < this.times[this.n - 1]) this.sorted = false;
+    this.times[this.n] = t;
+    if (this.good) this.good[this.n] = good;
+    this.n++;
+  }
+
+  /** The events in time order (ties in the order they came). */
+  series(): EventSeries {
+    const n = this.n;
+    let times = this.times.subarray(0, n);
+    let good = this.good?.subarray(0, n) ?? null;
+    if (!this.sorted) {
+      const t = times;
+      const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => t[a] - t[b] || a - b);
+      const g = good;
+      times = Float64Array.from(order, (i) => t[i]);
+      good = g && Uint8Array.from(order, (i) => g[i]);
+    }
+    return good ? { times, recovered: good } : { times };
+  }
+}
+
+/**
+ * The backtest's input gathered row by row, in any order, without keeping the rows: the times of the
+ * events each alert counts (a number each, not a row), sorted when asked for the input.
+ */
+export class EventCollector {
+  private readonly providers: BacktestInput['providers'] = new Map();
+  private readonly collected = new Map<AlertKey, Map<string, Collected>>(SELECTIONS.map((s) => [s.key, new Map()]));
+
+  add(r: Fields): void {
+    let t = Number.NaN;
+    for (const s of SELECTIONS) {
+      if (!s.match(r)) continue;
+      if (Number.isNaN(t)) t = timeOf(r.timestamp);
+      const byProvider = this.collected.get(s.key)!;
+      let list = byProvider.get(r.provider);
+      if (!list) byProvider.set(r.provider, (list = new Collected(s.isGood !== undefined)));
+      list.push(t, s.isGood?.(r) ? 1 : 0);
+    }
+    if (Number.isNaN(t)) t = timeOf(r.timestamp);
+    const span = this.providers.get(r.provider);
+    if (!span) this.providers.set(r.provider, { first: t, last: t });
     else {
       if (t < span.first) span.first = t;
       if (t > span.last) span.last = t;
     }
+  }
+
+  input(): BacktestInput {
+    const series: BacktestInput['series'] = {};
     for (const s of SELECTIONS) {
-      if (!s.match(r)) continue;
-      let byProvider = collected.get(s.key);
-      if (!byProvider) collected.set(s.key, (byProvider = new Map()));
-      let list = byProvider.get(r.provider);
-      if (!list) byProvider.set(r.provider, (list = []));
-      list.push([t, s.isGood?.(r) ? 1 : 0]);
+      const out = new Map<string, EventSeries>();
+      for (const [provider, list] of this.collected.get(s.key)!) out.set(provider, list.series());
+      series[s.key] = out;
     }
+    return { providers: this.providers, series };
   }
-  const series: BacktestInput['series'] = {};
-  for (const s of SELECTIONS) {
-    const out = new Map<string, EventSeries>();
-    for (const [provider, list] of collected.get(s.key) ?? []) {
-      list.sort((a, b) => a[0] - b[0]);
-      out.set(provider, { times: Float64Array.from(list, (e) => e[0]), ...(s.isGood ? { recovered: Uint8Array.from(list, (e) => e[1]) } : {}) });
-    }
-    series[s.key] = out;
-  }
-  return { providers, series };
 }
 
 /**

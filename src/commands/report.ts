@@ -1,20 +1,25 @@
 // `vtcode-errors report`: the guide's maintenance checklist as a report (issue 15). Reads the logs as
-// `analyze` and `check` do, into --db or a temporary store (every section is SQL over error_logs), and
-// renders the sections for one period as markdown, a self-contained HTML page, or json.
+// `analyze` and `check` do, counting the rows of the period and the one before it into one tally (from
+// the parser with no store, else from the store with --db), and renders the sections for one period as
+// markdown, a self-contained HTML page, or json.
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { UserError } from '../model.js';
+import { jsonPieces } from '../render/index.js';
 import { buildPeriodReport, type PeriodReport } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { periodEnding, PERIODS, type PeriodName } from '../report/period.js';
+import { ReportTally, tallyStore } from '../report/tally.js';
+import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
 import { addConfigOption, timeRange, withExample, writeOut } from './common.js';
 import { CONFIG_TEMPLATE } from './init.js';
 import { nothingRead, runIngest } from './ingest-run.js';
+import { garbageCollector } from '../ingest/gc.js';
 import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
 
 const FORMATS = ['markdown', 'html', 'json'] as const;
@@ -55,24 +60,22 @@ export function registerReport(program: Command): void {
       const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
       if (storeOnly && !existsSync(opts.db!)) throw new UserError(`report: no paths given and --db ${opts.db} does not exist`);
       const paths = storeOnly ? [] : await inputPaths('report', given, opts);
-      // One-shot: a temporary store, removed by close (about the cost of --db; see the README).
-      const store = Store.open(opts.db ?? null, true);
-      let report: PeriodReport;
-      try {
-        let ingest: PeriodReport['ingest'] = null;
-        if (!storeOnly) {
-          const r = await runIngest(paths, store, opts);
-          if (r.interrupted) return;
-          if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
-          ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+      const report = await tallied(paths, storeOnly, opts, new ReportTally(period, config), config);
+      if (report === null) return; // interrupted
+      if (opts.format === 'json' && !opts.out) {
+        // In pieces (stdout writes are synchronous on Linux), collecting as it goes: the text of a large
+        // report, as one string or as garbage left to pile up, would be the run's peak memory.
+        const collect = garbageCollector();
+        collect(Infinity); // the tally, done with
+        for (const piece of jsonPieces(report, 3)) {
+          process.stdout.write(piece);
+          collect(piece.length);
         }
-        report = buildPeriodReport(store.db, config, period, ingest);
-      } finally {
-        store.close();
+      } else {
+        const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
+        if (opts.out) writeOut(opts.out, text);
+        else process.stdout.write(text);
       }
-      const text = opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'html' ? renderHtml(report) : renderMarkdown(report);
-      if (opts.out) writeOut(opts.out, text);
-      else process.stdout.write(text);
       if (opts.writeConfig) {
         const n = writeSuggestedConfig(opts.writeConfig, config, report);
         if (!opts.quiet) process.stderr.write(`vtcode-errors: wrote ${opts.writeConfig} with ${n} suggested threshold${n === 1 ? '' : 's'}; review it before using it\n`);
@@ -85,6 +88,36 @@ export function registerReport(program: Command): void {
   );
 }
 
+
+/**
+ * The report of the rows read from `paths` (into --db, when given) or, with `storeOnly`, of the store as
+ * it is; null when the read was interrupted. The tally is let go of once the report is made.
+ */
+async function tallied(paths: string[], storeOnly: boolean, opts: ReportOptions, tally: ReportTally, config: Config): Promise<PeriodReport | null> {
+  let ingest: PeriodReport['ingest'] = null;
+  const read = async (sink: Store | MemoryStore<ReportTally>): Promise<boolean> => {
+    const r = await runIngest(paths, sink, opts);
+    if (r.interrupted) return false;
+    if (!opts.quiet) process.stderr.write(nothingRead(r) ?? '');
+    ingest = { files: r.files, records: r.records, ignored: r.ignored, skipped: r.skipped };
+    return true;
+  };
+  if (opts.db === undefined) {
+    // One-shot: the parsed rows go into the tally (twins joined first, as a store would), none is kept.
+    const memory = new MemoryStore(tally, null, true);
+    if (!(await read(memory))) return null;
+    memory.finish();
+  } else {
+    const store = Store.open(opts.db, true);
+    try {
+      if (!storeOnly && !(await read(store))) return null;
+      tallyStore(store.db, tally);
+    } finally {
+      store.close();
+    }
+  }
+  return buildPeriodReport(tally, config, ingest);
+}
 
 /**
  * The config (the user's, else the commented default) with the suggested threshold, as a per-provider

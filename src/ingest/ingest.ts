@@ -96,7 +96,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
   }
   const known = sizes.length === files.length && sizes.every((s) => s !== null);
   const progress: ReadProgress = { files: 0, bytes: 0, passed: 0, rows: 0, total: known ? sizes.reduce<number>((a, s) => a + s!, 0) : null };
-  const parser = parserFor(total, store.packs);
+  const parser = parserFor(total, store.packs && !store.countsOnly);
   try {
   for (const [i, file] of files.entries()) {
     if (opts.shouldStop?.()) {

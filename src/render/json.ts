@@ -3,14 +3,18 @@
 
 const PIECE = 64 * 1024;
 
-/** The pieces of `JSON.stringify(value, null, 2) + '\n'`, each about 64 KiB. */
-export function* jsonPieces(value: unknown): Generator<string> {
+/**
+ * The pieces of `JSON.stringify(value, null, 2) + '\n'`, each about 64 KiB. `rowDepth`: how deep the
+ * rows of its lists are (2 for analyze's report, whose lists are its fields; 3 for the period report,
+ * whose lists are in its sections): a row is stringified whole.
+ */
+export function* jsonPieces(value: unknown, rowDepth = 2): Generator<string> {
   const out = { text: '' };
-  yield* walk(value, '', out);
+  yield* walk(value, '', out, 2 * rowDepth);
   yield out.text + '\n';
 }
 
-function* walk(v: unknown, indent: string, out: { text: string }): Generator<string> {
+function* walk(v: unknown, indent: string, out: { text: string }, rowIndent: number): Generator<string> {
   if (out.text.length >= PIECE) {
     yield out.text;
     out.text = '';
@@ -20,7 +24,7 @@ function* walk(v: unknown, indent: string, out: { text: string }): Generator<str
     return;
   }
   // Below the report's lists (a row): small, so JSON.stringify itself, indented to its place.
-  if (indent.length >= 4) {
+  if (indent.length >= rowIndent) {
     out.text += JSON.stringify(v, null, 2).replace(/\n/g, '\n' + indent);
     return;
   }
@@ -37,7 +41,7 @@ function* walk(v: unknown, indent: string, out: { text: string }): Generator<str
   for (let i = 0; i < entries.length; i++) {
     const [key, x] = entries[i];
     out.text += (i === 0 ? '\n' : ',\n') + inner + (key === null ? '' : JSON.stringify(key) + ': ');
-    yield* walk(x, inner, out);
+    yield* walk(x, inner, out, rowIndent);
   }
   out.text += '\n' + indent + close;
 }

@@ -2,12 +2,11 @@
 // and threshold review. Firing is check's engine (src/check/backtest.ts), called, never copied: the
 // backtest over the period, near misses as the episodes of the same alert at 80% of its threshold, and a
 // suggested threshold as the one whose backtest fires at most once a week.
-import type Database from 'better-sqlite3';
-import { backtest, evaluateSeries, type Condition, type EventSeries, type PairResult } from '../check/backtest.js';
-import { inputFromDb } from '../check/events.js';
+import { backtest, episodesAtThresholds, evaluateSeries, type Condition, type EventSeries, type PairResult } from '../check/backtest.js';
 import { parseDurationSeconds } from '../config/duration.js';
 import { effectiveSpec, type Config } from '../config/types.js';
 import { bucketOf, iso, round, WEEK_MS, type Period } from './period.js';
+import type { ReportTally } from './tally.js';
 import { alertValues, percentile, type Values } from './values.js';
 
 /** A stretch above this share of the threshold that never fired is a near miss. */
@@ -82,8 +81,8 @@ const num = (v: number | null) => (v === null ? null : round(v, 6));
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const when = (t: number) => `${DAYS[new Date(t).getUTCDay()]} ${iso(t).slice(0, 10)} ${iso(t).slice(11, 16)} UTC`;
 
-export function alertSections(db: Database.Database, config: Config, p: Period, providers: string[]): AlertSections {
-  const input = inputFromDb(db);
+export function alertSections(tally: ReportTally, config: Config, p: Period, providers: string[]): AlertSections {
+  const input = tally.events.input();
   // (No provider in the period: the backtest would read an empty list as "every provider".)
   const result = providers.length
     ? backtest(input, config, { since: p.from, until: p.to, providers })
@@ -95,7 +94,7 @@ export function alertSections(db: Database.Database, config: Config, p: Period, 
   const episodesAt = (pair: PairResult, threshold: number, forMs = ms(pair.for)) =>
     first === null || last === null ? [] : evaluateSeries(seriesOf(pair.key, pair.provider), condition(pair, threshold, forMs), first, last, intervalMs).episodes;
 
-  const rateLimits = providers.map((provider) => rateLimitUsage(db, config, p, provider, seriesOf('rate_limit_exceeded', provider), first, last, intervalMs));
+  const rateLimits = providers.map((provider) => rateLimitUsage(tally, config, p, provider, seriesOf('rate_limit_exceeded', provider), first, last, intervalMs));
 
   const alerts: AlertHealth[] = result.pairs.map((pair) => {
     const below = pair.compare === 'below';
@@ -134,16 +133,9 @@ export function alertSections(db: Database.Database, config: Config, p: Period, 
     // The candidates are the values seen: between two of them every threshold fires alike. Above: the
     // smallest that fires at most `allowed` times; below (the ratio): the largest.
     const candidates = [...v.histogram.keys()].sort((a, b) => (below ? b - a : a - b));
-    let suggested: number | null = null;
-    let suggestedEpisodes: number | null = null;
-    for (const c of candidates) {
-      const n = episodesAt(pair, c).length;
-      if (n <= allowed) {
-        suggested = c;
-        suggestedEpisodes = n;
-        break;
-      }
-    }
+    const [suggested, suggestedEpisodes] = firstAllowed(candidates, allowed, (c) => episodesAt(pair, c).length, () =>
+      episodesAtThresholds(v.points, pair.compare, ms(pair.for), intervalMs, candidates),
+    );
     const values = [...v.histogram.keys()];
     const row: ThresholdReview = {
       alert: pair.alert,
@@ -176,6 +168,25 @@ export function alertSections(db: Database.Database, config: Config, p: Period, 
   };
 }
 
+/**
+ * The first candidate whose backtest (`episodes`) fires at most `allowed` times, and how often: found
+ * from every candidate's count at once (`counts`), then the backtest run at that one and the one before
+ * it; should they disagree, the backtest is run at each candidate in turn, as it would be without counts.
+ */
+export function firstAllowed(candidates: number[], allowed: number, episodes: (c: number) => number, counts: () => number[]): [number | null, number | null] {
+  const all = candidates.length ? counts() : [];
+  const k = all.findIndex((n) => n <= allowed);
+  if (k >= 0) {
+    const n = episodes(candidates[k]);
+    if (n === all[k] && (k === 0 || episodes(candidates[k - 1]) === all[k - 1])) return [candidates[k], n];
+  }
+  for (const c of candidates) {
+    const n = episodes(c);
+    if (n <= allowed) return [c, n];
+  }
+  return [null, null];
+}
+
 const ms = (duration: string) => Math.round(parseDurationSeconds(duration) * 1000);
 
 function condition(pair: PairResult, threshold: number, forMs: number): Condition {
@@ -199,19 +210,13 @@ function reasoning(r: ThresholdReview, p: Period): string {
 }
 
 function rateLimitUsage(
-  db: Database.Database, config: Config, p: Period, provider: string, series: EventSeries, first: number | null, last: number | null, step: number,
+  tally: ReportTally, config: Config, p: Period, provider: string, series: EventSeries, first: number | null, last: number | null, step: number,
 ): RateLimitUsage {
   const spec = effectiveSpec(config, 'rate_limit_exceeded', provider);
   const v = alertValues(series, { kind: 'increase', windowMs: ms(spec.window), minEvents: 0 }, first, last, step);
   const byBucket = new Map<string, number>();
   for (const [t, value] of v.points) byBucket.set(bucketOf(p, t), Math.max(byBucket.get(bucketOf(p, t)) ?? 0, value));
-  const c = db
-    .prepare(
-      `SELECT coalesce(sum(error_subtype IS NOT 'quota_exhausted'), 0) AS throttled, coalesce(sum(error_subtype = 'quota_exhausted'), 0) AS quota,
-              min(CASE WHEN error_subtype = 'quota_exhausted' THEN timestamp END) AS qfirst, max(CASE WHEN error_subtype = 'quota_exhausted' THEN timestamp END) AS qlast
-       FROM error_logs WHERE event = 'error' AND error_type = 'rate_limit' AND provider = ? AND timestamp >= ? AND timestamp < ?`,
-    )
-    .get(provider, iso(p.from), iso(p.to)) as { throttled: number; quota: number; qfirst: string | null; qlast: string | null };
+  const c = tally.providers.get(provider)!;
   const peak = v.peak?.value ?? 0;
   const at = peak > 0 ? v.peak!.at : null;
   return {
@@ -225,8 +230,8 @@ function rateLimitUsage(
     text: at === null ? 'no rate-limit error in the period' : `peaked at ${peak}/${spec.threshold} on ${when(at)}`,
     throttled: c.throttled,
     quota_exhausted: c.quota,
-    quota_first: c.qfirst,
-    quota_last: c.qlast,
+    quota_first: c.quotaFirst,
+    quota_last: c.quotaLast,
     by_bucket: [...byBucket].map(([bucket, peak]) => ({ bucket, peak })).sort((a, b) => a.bucket.localeCompare(b.bucket)),
   };
 }

@@ -1,11 +1,11 @@
-// The report (issue 15): every section computed from the store's rows for one period, as one object.
+// The report (issue 15): every section computed from the tally of one period's rows, as one object.
 // The json format prints it as it is; markdown and html render it.
-import type Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
 import { alertSections, type AlertSections } from './alerts.js';
 import { checklist, type ChecklistItem } from './checklist.js';
 import { iso, type Period } from './period.js';
 import { patterns, periodProviders, recovery, reliability, trends, type Patterns, type Recovery, type Reliability, type Trends } from './sections.js';
+import type { ReportTally } from './tally.js';
 
 /** The sections in their order: the anchor every format links to, and the title. */
 export const SECTIONS = [
@@ -36,21 +36,23 @@ export interface PeriodReport {
   checklist: ChecklistItem[];
 }
 
-export function buildPeriodReport(db: Database.Database, config: Config, p: Period, ingest: PeriodReport['ingest']): PeriodReport {
-  const providers = periodProviders(db, p);
-  const alerts = alertSections(db, config, p, providers);
+/** The report from the tally of its rows (tally.ts). */
+export function buildPeriodReport(tally: ReportTally, config: Config, ingest: PeriodReport['ingest']): PeriodReport {
+  const p = tally.period;
+  const providers = periodProviders(tally);
+  const alerts = alertSections(tally, config, p, providers);
   const report: Omit<PeriodReport, 'checklist'> = {
     period: { name: p.name, from: iso(p.from), to: iso(p.to), previous_from: iso(p.previousFrom), previous_to: iso(p.from), bucket: p.bucket },
     config: config.source,
     ingest,
     providers,
-    trends: trends(db, p),
+    trends: trends(tally, p),
     rate_limit_usage: alerts.rate_limit_usage,
     alert_health: { evaluation: alerts.evaluation, ...alerts.alert_health },
     threshold_review: alerts.threshold_review,
-    error_patterns: patterns(db, p),
-    recovery: recovery(db, p),
-    reliability: reliability(db, p),
+    error_patterns: patterns(tally),
+    recovery: recovery(tally, p),
+    reliability: reliability(tally),
   };
   return { ...report, checklist: checklist(report) };
 }

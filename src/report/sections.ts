@@ -1,32 +1,17 @@
-// The report's sections computed with SQL over error_logs (issue 15, sections 1 and 5-7): trends, error
-// patterns, recovery and retries, provider reliability. Each compares the period with the one before it.
-import type Database from 'better-sqlite3';
-import { bucketIso, bucketSql, changePct, iso, round, WEEK_MS, type Period } from './period.js';
+// The report's sections from the period's tally (issue 15, sections 1 and 5-7): trends, error patterns,
+// recovery and retries, provider reliability. Each compares the period with the one before it. Lists
+// are ordered by code point, as the store's SQL ordered text.
+import { byCodePoint } from '../alerts/definitions.js';
+import { bucketIso, changePct, round, type Period } from './period.js';
+import { UNFIXABLE, type Pair, type ReportTally } from './tally.js';
 
-type Db = Database.Database;
-
-/** Errors a retry cannot fix (DESIGN.md §3: retryable = 0): the retries spent on them are waste. */
-export const UNFIXABLE: Record<string, string> = {
-  auth_error: "error_type = 'auth_error'",
-  quota_exhausted: "error_subtype = 'quota_exhausted'",
-  client_error: "error_type = 'client_error'",
-};
 /** A retry whose success rate is below this is not worth making. */
 export const RETRY_WORTH = 0.05;
 /** How many entries a "most frequent" list keeps. */
 export const TOP = 10;
 
-// What a row is (as `analyze` counts it): an outcome counts recovered/failed events and errors with that outcome.
-const RECOVERED = "(event = 'recovered' OR (event = 'error' AND outcome = 'recovered'))";
-const FAILED = "(event = 'failed' OR (event = 'error' AND outcome = 'failed'))";
-const TYPE = "coalesce(error_type, 'unknown')";
-
-interface Range {
-  prev: string;
-  from: string;
-  to: string;
-}
-const rangeOf = (p: Period): Range => ({ prev: iso(p.previousFrom), from: iso(p.from), to: iso(p.to) });
+/** Entries of a map in code-point order of their keys. */
+const sorted = <V>(m: Map<string, V>): Array<[string, V]> => [...m].sort((a, b) => byCodePoint(a[0], b[0]));
 
 export interface Change {
   current: number;
@@ -37,9 +22,8 @@ export interface Change {
 const change = (current: number, previous: number): Change => ({ current, previous, change_pct: changePct(current, previous), new: current > 0 && previous === 0 });
 
 /** Providers with any row in the period (the alerts are backtested for these). */
-export function periodProviders(db: Db, p: Period): string[] {
-  const r = rangeOf(p);
-  return db.prepare('SELECT DISTINCT provider FROM error_logs WHERE timestamp >= ? AND timestamp < ? ORDER BY provider').pluck().all(r.from, r.to) as string[];
+export function periodProviders(tally: ReportTally): string[] {
+  return sorted(tally.providers).filter(([, t]) => t.inPeriod).map(([provider]) => provider);
 }
 
 // 1. Trends -------------------------------------------------------------------------------------------------
@@ -57,27 +41,19 @@ export interface Trends {
   series: Array<{ bucket: string; provider: string; error_type: string; errors: number }>;
 }
 
-function compared<K extends string>(db: Db, p: Period, key: K, expr: string): Array<Record<K, string> & Change> {
-  const r = rangeOf(p);
-  const rows = db
-    .prepare(
-      `SELECT ${expr} AS k, sum(timestamp >= @from) AS cur, sum(timestamp < @from) AS prev FROM error_logs
-       WHERE event = 'error' AND timestamp >= @prev AND timestamp < @to GROUP BY k ORDER BY cur DESC, k`,
-    )
-    .all(r) as Array<{ k: string; cur: number; prev: number }>;
-  return rows.map((x) => ({ [key]: x.k, ...change(x.cur, x.prev) }) as Record<K, string> & Change);
+/** Errors of the period and the one before it by `key`, most in the period first. */
+function compared<K extends string>(counts: Array<[string, Pair]>, key: K): Array<Record<K, string> & Change> {
+  return counts
+    .filter(([, n]) => n.cur + n.prev > 0)
+    .sort((a, b) => b[1].cur - a[1].cur || byCodePoint(a[0], b[0]))
+    .map(([k, n]) => ({ [key]: k, ...change(n.cur, n.prev) }) as Record<K, string> & Change);
 }
 
-export function trends(db: Db, p: Period): Trends {
-  const r = rangeOf(p);
-  const byProvider = compared(db, p, 'provider', 'provider');
-  const byType = compared(db, p, 'error_type', TYPE);
-  const series = db
-    .prepare(
-      `SELECT ${bucketSql(p)} AS b, provider, ${TYPE} AS error_type, count(*) AS errors FROM error_logs
-       WHERE event = 'error' AND timestamp >= ? AND timestamp < ? GROUP BY b, provider, error_type ORDER BY b, provider, error_type`,
-    )
-    .all(r.from, r.to) as Array<{ b: string; provider: string; error_type: string; errors: number }>;
+export function trends(tally: ReportTally, p: Period): Trends {
+  const byProvider = compared([...tally.providers].map(([provider, t]) => [provider, t.errors]), 'provider');
+  const byType = compared([...tally.types], 'error_type');
+  const series: Array<{ b: string; provider: string; error_type: string; errors: number }> = [];
+  for (const [b, byProv] of sorted(tally.errorSeries)) for (const [provider, byType] of sorted(byProv)) for (const [error_type, errors] of sorted(byType)) series.push({ b, provider, error_type, errors });
   const sum = (k: 'current' | 'previous') => byProvider.reduce((n, x) => n + x[k], 0);
   return {
     bucket: p.bucket,
@@ -105,35 +81,27 @@ export interface Patterns {
   auth_failures: Array<{ provider: string; top_message: string } & Change>;
 }
 
-const MESSAGE = "coalesce(error_message, '(no message)')";
+/** Most first, then by message. */
+const byCountThenMessage = (a: { count: number; message: string }, b: { count: number; message: string }) => b.count - a.count || byCodePoint(a.message, b.message);
 
-export function patterns(db: Db, p: Period): Patterns {
-  const r = rangeOf(p);
-  const top = db
-    .prepare(
-      `SELECT error_type, message, count FROM (
-         SELECT ${TYPE} AS error_type, ${MESSAGE} AS message, count(*) AS count,
-                row_number() OVER (PARTITION BY ${TYPE} ORDER BY count(*) DESC, ${MESSAGE}) AS n
-         FROM error_logs WHERE event = 'error' AND timestamp >= @from AND timestamp < @to GROUP BY 1, 2)
-       WHERE n <= ${TOP} ORDER BY error_type, count DESC, message`,
-    )
-    .all(r) as Patterns['top_messages'];
-  const fresh = db
-    .prepare(
-      `SELECT ${TYPE} AS error_type, ${MESSAGE} AS message, sum(timestamp >= @from) AS count, min(timestamp) AS first_seen
-       FROM error_logs WHERE event = 'error' AND timestamp >= @prev AND timestamp < @to GROUP BY 1, 2
-       HAVING sum(timestamp < @from) = 0 ORDER BY count DESC, error_type, message`,
-    )
-    .all(r) as Patterns['new_messages'];
-  const auth = db
-    .prepare(
-      `SELECT provider, sum(timestamp >= @from) AS cur, sum(timestamp < @from) AS prev,
-              (SELECT ${MESSAGE} FROM error_logs m WHERE m.provider = e.provider AND m.event = 'error' AND m.error_type = 'auth_error'
-                 AND m.timestamp >= @from AND m.timestamp < @to GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS top_message
-       FROM error_logs e WHERE event = 'error' AND error_type = 'auth_error' AND timestamp >= @prev AND timestamp < @to
-       GROUP BY provider HAVING cur > 0 ORDER BY cur DESC, provider`,
-    )
-    .all(r) as Array<{ provider: string; cur: number; prev: number; top_message: string }>;
+export function patterns(tally: ReportTally): Patterns {
+  const top: Patterns['top_messages'] = [];
+  const fresh: Patterns['new_messages'] = [];
+  for (const [error_type, byMessage] of sorted(tally.messages)) {
+    const current = [...byMessage].filter(([, m]) => m.cur > 0).map(([message, m]) => ({ error_type, message, count: m.cur }));
+    top.push(...current.sort(byCountThenMessage).slice(0, TOP));
+    for (const [message, m] of byMessage) if (m.prev === 0) fresh.push({ error_type, message, count: m.cur, first_seen: m.first! });
+  }
+  fresh.sort((a, b) => b.count - a.count || byCodePoint(a.error_type, b.error_type) || byCodePoint(a.message, b.message));
+  const auth = [...tally.providers]
+    .filter(([, t]) => t.authFailures.cur > 0)
+    .sort((a, b) => b[1].authFailures.cur - a[1].authFailures.cur || byCodePoint(a[0], b[0]))
+    .map(([provider, t]) => ({
+      provider,
+      cur: t.authFailures.cur,
+      prev: t.authFailures.prev,
+      top_message: [...t.authMessages].map(([message, count]) => ({ message, count })).sort(byCountThenMessage)[0].message,
+    }));
   return { top_messages: top, new_messages: fresh, auth_failures: auth.map((a) => ({ provider: a.provider, top_message: a.top_message, ...change(a.cur, a.prev) })) };
 }
 
@@ -152,15 +120,9 @@ export interface Recovery {
 
 const rate = (rec: number, fail: number) => (rec + fail === 0 ? null : round(rec / (rec + fail), 4));
 
-export function recovery(db: Db, p: Period): Recovery {
-  const r = rangeOf(p);
-  const rows = db
-    .prepare(
-      `SELECT provider, sum(timestamp >= @from AND ${RECOVERED}) AS rec, sum(timestamp >= @from AND ${FAILED}) AS fail,
-              sum(timestamp < @from AND ${RECOVERED}) AS prec, sum(timestamp < @from AND ${FAILED}) AS pfail
-       FROM error_logs WHERE (${RECOVERED} OR ${FAILED}) AND timestamp >= @prev AND timestamp < @to GROUP BY provider ORDER BY provider`,
-    )
-    .all(r) as Array<{ provider: string; rec: number; fail: number; prec: number; pfail: number }>;
+export function recovery(tally: ReportTally, p: Period): Recovery {
+  const providers = sorted(tally.providers);
+  const rows = providers.map(([provider, t]) => ({ provider, rec: t.recovered.cur, fail: t.failed.cur, prec: t.recovered.prev, pfail: t.failed.prev }));
   const byProvider = rows
     .filter((x) => x.rec + x.fail > 0)
     .map((x) => {
@@ -168,24 +130,13 @@ export function recovery(db: Db, p: Period): Recovery {
       const before = rate(x.prec, x.pfail);
       return { provider: x.provider, recovered: x.rec, failed: x.fail, rate: now, previous_rate: before, change_points: now === null || before === null ? null : round((now - before) * 100, 2) };
     });
-  const series = (
-    db
-      .prepare(
-        `SELECT ${bucketSql(p)} AS b, provider, sum(${RECOVERED}) AS rec, sum(${FAILED}) AS fail FROM error_logs
-         WHERE (${RECOVERED} OR ${FAILED}) AND timestamp >= @from AND timestamp < @to GROUP BY b, provider ORDER BY b, provider`,
-      )
-      .all(r) as Array<{ b: string; provider: string; rec: number; fail: number }>
-  ).map((x) => ({ bucket: bucketIso(p, x.b), provider: x.provider, recovered: x.rec, failed: x.fail, rate: rate(x.rec, x.fail)! }));
+  const outcomes: Array<{ b: string; provider: string; rec: number; fail: number }> = [];
+  for (const [b, byProvider] of sorted(tally.outcomeSeries)) for (const [provider, o] of sorted(byProvider)) outcomes.push({ b, provider, ...o });
+  const series = outcomes.map((x) => ({ bucket: bucketIso(p, x.b), provider: x.provider, recovered: x.rec, failed: x.fail, rate: rate(x.rec, x.fail)! }));
 
   // Outcomes with a retry count: a request that recovered with k retries succeeded at attempt k + 1; one
   // that failed with k retries failed at every attempt up to k + 1.
-  const ends = db
-    .prepare(
-      `SELECT provider, retry_count AS k, sum(${RECOVERED}) AS rec, count(*) AS n FROM error_logs
-       WHERE (${RECOVERED} OR ${FAILED}) AND retry_count IS NOT NULL AND retry_count >= 0 AND timestamp >= @from AND timestamp < @to
-       GROUP BY provider, k ORDER BY provider, k`,
-    )
-    .all(r) as Array<{ provider: string; k: number; rec: number; n: number }>;
+  const ends = providers.flatMap(([provider, t]) => [...t.ends].sort((a, b) => a[0] - b[0]).map(([k, e]) => ({ provider, k, ...e })));
   const attempts: Recovery['attempts'] = [];
   const suggested: Recovery['suggested_max_retries'] = [];
   for (const provider of [...new Set(ends.map((e) => e.provider))]) {
@@ -214,13 +165,9 @@ export function recovery(db: Db, p: Period): Recovery {
 
   // Retries spent on errors a retry cannot fix.
   const causes = Object.entries(UNFIXABLE);
-  const waste = db
-    .prepare(
-      `SELECT provider, coalesce(sum(retry_count), 0) AS total, ${causes.map(([c, w]) => `coalesce(sum(CASE WHEN ${w} THEN retry_count END), 0) AS "${c}"`).join(', ')},
-              coalesce(sum(CASE WHEN ${causes.map(([, w]) => `(${w})`).join(' OR ')} THEN retry_count END), 0) AS wasted
-       FROM error_logs WHERE (${RECOVERED} OR ${FAILED}) AND retry_count > 0 AND timestamp >= @from AND timestamp < @to GROUP BY provider ORDER BY provider`,
-    )
-    .all(r) as Array<Record<string, number> & { provider: string }>;
+  const waste = providers
+    .filter(([, t]) => t.retried > 0)
+    .map(([provider, t]) => ({ provider, total: t.retries, wasted: t.wasted, byCause: t.wastedBy }));
   const total = waste.reduce((n, w) => n + w.total, 0);
   const wasted = waste.reduce((n, w) => n + w.wasted, 0);
   return {
@@ -231,7 +178,7 @@ export function recovery(db: Db, p: Period): Recovery {
       total,
       wasted,
       share: total ? round(wasted / total, 4) : null,
-      by_cause: causes.map(([cause]) => ({ cause, retries: waste.reduce((n, w) => n + w[cause], 0) })),
+      by_cause: causes.map(([cause], i) => ({ cause, retries: waste.reduce((n, w) => n + w.byCause[i], 0) })),
     },
     waste_by_provider: waste.map((w) => ({ provider: w.provider, retries: w.total, wasted: w.wasted, share: w.total ? round(w.wasted / w.total, 4) : null })),
     suggested_max_retries: suggested,
@@ -257,20 +204,10 @@ export interface Reliability {
   }>;
 }
 
-export function reliability(db: Db, p: Period): Reliability {
-  const r = rangeOf(p);
-  const weekFrom = iso(p.to - WEEK_MS);
-  const weekPrev = iso(p.to - 2 * WEEK_MS);
-  const lowest = r.prev < weekPrev ? r.prev : weekPrev;
-  const rows = db
-    .prepare(
-      `SELECT provider,
-              sum(event = 'error' AND timestamp >= @from) AS errors,
-              sum(${RECOVERED} AND timestamp >= @from) AS rec, sum(${FAILED} AND timestamp >= @from) AS fail,
-              sum(event = 'error' AND timestamp >= @weekFrom) AS week, sum(event = 'error' AND timestamp >= @weekPrev AND timestamp < @weekFrom) AS pweek
-       FROM error_logs WHERE timestamp >= @lowest AND timestamp < @to GROUP BY provider`,
-    )
-    .all({ ...r, weekFrom, weekPrev, lowest }) as Array<{ provider: string; errors: number; rec: number; fail: number; week: number; pweek: number }>;
+export function reliability(tally: ReportTally): Reliability {
+  const rows = sorted(tally.providers).map(([provider, t]) => ({
+    provider, errors: t.errors.cur, rec: t.recovered.cur, fail: t.failed.cur, week: t.week, pweek: t.previousWeek,
+  }));
   const list = rows
     .filter((x) => x.errors + x.rec + x.fail > 0)
     .map((x) => ({

@@ -1,13 +1,18 @@
-// The store of one-shot runs (`analyze` without --db, `export`): rows go straight into a counter (the
-// analyses' cells, the exporter's series) and are not kept, so memory stays flat however big the input.
+// The store of one-shot runs (`analyze` without --db, `export`, `report`): rows go straight into a
+// counter (the analyses' cells, the exporter's series, the report's tally) and are not kept, so memory
+// stays flat however big the input.
 // Same bookkeeping interface as the SQLite store.
 import type { Cell, RowFilter } from '../cells.js';
 import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
+import { rowAt, unpacked, valueAt, type PackedRows, type SerializedRows } from './packed.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
 import { fillTwin, TWIN_WINDOW_MS } from './twins.js';
 
 
-/** What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). */
+/**
+ * What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). A
+ * store that `packs` hands `add` one row object again and again: read it, keep nothing of it.
+ */
 export interface RowCounter {
   add(row: Row): void;
   merge?(cell: Cell): void;
@@ -15,16 +20,21 @@ export interface RowCounter {
 
 export class MemoryStore<C extends RowCounter> implements RowSink {
   readonly temporary = true;
-  readonly packs = false;
+  readonly countsOnly = true;
   private readonly state = new Map<number, FileState>();
   private readonly sampleMap = new Map<number, Array<{ line: number; reason: string }>>();
   // Rows that may have a twin in another VT Code artifact; counted into the cells at the end.
   private readonly keyed = new Map<string, Array<{ row: Row; t: number }>>();
+  private readonly scratch = {} as Row;
 
-  /** `cellFilter`: the parser counts rows into the analyses' cells itself, with this filter (analyze). */
+  /**
+   * `cellFilter`: the parser counts rows into the analyses' cells itself, with this filter (analyze).
+   * `packs`: the parser hands rows over packed (store/packed.ts: cheaper between threads than objects).
+   */
   constructor(
     readonly cells: C,
     readonly cellFilter: RowFilter | null = null,
+    readonly packs = false,
   ) {}
 
   claimFile(path: string, size: number, fpLen: number, prefixHash: (len: number) => string, _gzip?: boolean): FileState {
@@ -37,13 +47,21 @@ export class MemoryStore<C extends RowCounter> implements RowSink {
     return f;
   }
 
-  commitBatch(file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress, cells: Cell[] = []): number {
+  commitBatch(
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress, cells: Cell[] = [], packed: Array<PackedRows | SerializedRows> = [],
+  ): number {
     for (const c of cells) this.cells.merge!(c);
     let duplicates = 0;
-    for (const row of rows) {
+    const take = (row: Row) => {
       if (!row.dedup) this.cells.add(row);
       else if (!this.keep(row)) duplicates++;
+    };
+    // (Rows with a twin key are kept until the end: a row object of their own.)
+    for (const given of packed) {
+      const pr = unpacked(given);
+      for (let i = 0; i < pr.rows; i++) take(valueAt(pr, i, 'dedup_key') === null ? rowAt(pr, i, this.scratch) : rowAt(pr, i));
     }
+    for (const row of rows) take(row);
     const f = this.state.get(file.id)!;
     const kept = this.sampleMap.get(file.id)!;
     kept.push(...samples.slice(0, Math.max(0, MAX_SKIP_SAMPLES - kept.length)));

@@ -58,6 +58,39 @@ export function rowValues(p: PackedRows, i: number): Value[] {
   return p.blocks[Math.floor(i / BLOCK_ROWS)].slice(at, at + WIDTH);
 }
 
+/** Packed row `i` as a row again (what pushRow packed); into `into` when given, rather than a new object. */
+export function rowAt(p: PackedRows, i: number, into?: Row): Row {
+  const b = p.blocks[Math.floor(i / BLOCK_ROWS)];
+  const at = (i % BLOCK_ROWS) * WIDTH;
+  if (into) {
+    into.timestamp = b[at] as string;
+    into.provider = b[at + 1] as string;
+    into.model = b[at + 2] as string | null;
+    into.event = b[at + 3] as Row['event'];
+    into.error_type = b[at + 4] as Row['error_type'];
+    into.error_subtype = b[at + 5] as string | null;
+    into.status_code = b[at + 6] as number | null;
+    into.error_message = b[at + 7] as string | null;
+    into.retry_count = b[at + 8] as number | null;
+    into.request_id = b[at + 9] as string | null;
+    into.outcome = b[at + 10] as string | null;
+    into.retryable = b[at + 11] as number | null;
+    into.level = b[at + 12] as string | null;
+    into.source = b[at + 13] as string;
+    if (b[at + 14] === null) into.dedup = undefined;
+    else into.dedup = { key: b[at + 14] as string, origin: b[at + 15] as NonNullable<Row['dedup']>['origin'] };
+    return into;
+  }
+  const row: Row = {
+    timestamp: b[at] as string, provider: b[at + 1] as string, model: b[at + 2] as string | null, event: b[at + 3] as Row['event'],
+    error_type: b[at + 4] as Row['error_type'], error_subtype: b[at + 5] as string | null, status_code: b[at + 6] as number | null,
+    error_message: b[at + 7] as string | null, retry_count: b[at + 8] as number | null, request_id: b[at + 9] as string | null,
+    outcome: b[at + 10] as string | null, retryable: b[at + 11] as number | null, level: b[at + 12] as string | null, source: b[at + 13] as string,
+  };
+  if (b[at + 14] !== null) row.dedup = { key: b[at + 14] as string, origin: b[at + 15] as NonNullable<Row['dedup']>['origin'] };
+  return row;
+}
+
 /** What the analyses' cells read of packed row `i`. */
 export function cellRowAt(p: PackedRows, i: number): CellRow {
   const v = (c: Column) => valueAt(p, i, c);

@@ -51,6 +51,8 @@ export interface RowSink {
   ): number | null;
   /** Rows are wanted packed (see packed.ts); otherwise as objects. */
   readonly packs: boolean;
+  /** The main thread only counts the rows, writing no store: the parsing workers need not give way to it (pool.ts). */
+  readonly countsOnly?: boolean;
   /** Rows without a twin key are to be counted into cells with this filter by the parser. */
   readonly cellFilter: RowFilter | null;
   files(ids: number[]): FileState[];
