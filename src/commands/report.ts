@@ -2,12 +2,11 @@
 // `analyze` and `check` do, counting the rows of the period and the one before it into one tally (from
 // the parser with no store, else from the store with --db), and renders the sections for one period as
 // markdown, a self-contained HTML page, or json.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { UserError } from '../model.js';
 import { jsonPieces } from '../render/index.js';
 import { buildPeriodReport, type PeriodReport } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
@@ -16,15 +15,15 @@ import { periodEnding, PERIODS, type PeriodName } from '../report/period.js';
 import { ReportTally, tallyStore } from '../report/tally.js';
 import { MemoryStore } from '../store/memory.js';
 import { Store } from '../store/store.js';
-import { addConfigOption, timeRange, withExample, writeOut } from './common.js';
+import { addConfigOption, addDbOption, addStrictOption, timeRange, withExample, writeOut, type StoreOptions } from './common.js';
 import { CONFIG_TEMPLATE } from './init.js';
 import { nothingRead, runIngest } from './ingest-run.js';
 import { garbageCollector } from '../ingest/gc.js';
-import { addInputOptions, inputPaths, type InputOptions } from './inputs.js';
+import { addInputOptions, pathsOrStore, type InputOptions } from './inputs.js';
 
 const FORMATS = ['markdown', 'html', 'json'] as const;
 
-interface ReportOptions extends InputOptions {
+interface ReportOptions extends InputOptions, Omit<StoreOptions, 'provider'> {
   config?: string;
   period: PeriodName;
   until?: string;
@@ -32,8 +31,7 @@ interface ReportOptions extends InputOptions {
   format: (typeof FORMATS)[number];
   out?: string;
   writeConfig?: string;
-  db?: string;
-  strict?: boolean;
+  quiet?: boolean;
 }
 
 export function registerReport(program: Command): void {
@@ -50,16 +48,15 @@ export function registerReport(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('markdown'))
     .option('--out <file>', 'write the report to this file (default stdout)')
     .option('--write-config <file>', 'write the config with the suggested thresholds, for review (never applied by itself)')
-    .option('--db <file>', 'keep the store in this SQLite file (incremental); with no paths, report on the store as it is')
-    .option('--strict', 'exit 2 at the first malformed record')
-    .option('-q, --quiet', 'no notes on stderr')
+    .option('-q, --quiet', 'no notes on stderr');
+  addDbOption(cmd, 'keep the store in this SQLite file (incremental); with no paths, report on the store as it is');
+  addStrictOption(cmd)
     .action(async (given: string[], opts: ReportOptions) => {
       const config = loadConfig(opts.config);
       const range = timeRange({ until: opts.until, now: opts.now });
       const period = periodEnding(opts.period, range.until ?? range.now);
-      const storeOnly = given.length === 0 && !opts.vtcode && opts.db !== undefined;
-      if (storeOnly && !existsSync(opts.db!)) throw new UserError(`report: no paths given and --db ${opts.db} does not exist`);
-      const paths = storeOnly ? [] : await inputPaths('report', given, opts);
+      const paths = await pathsOrStore('report', given, opts);
+      const storeOnly = paths.length === 0 && opts.db !== undefined;
       const report = await tallied(paths, storeOnly, opts, new ReportTally(period, config), config);
       if (report === null) return; // interrupted
       if (opts.format === 'json' && !opts.out) {
