@@ -10,6 +10,34 @@ import { buckets, periodEnding } from './period.js';
 
 /** Okabe & Ito's eight colours, distinct under the common colour-vision deficiencies. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+
+// The providers most teams meet keep one colour in every report, whoever else is in it; the others
+// share the rest of the palette.
+const STEADY = ['openai', 'anthropic', 'gemini', 'deepseek', 'openrouter'];
+
+/**
+ * A colour per provider: a STEADY provider's own; any other the first free one of the rest of the
+ * palette, from a place its name picks (then a STEADY colour this report leaves free), so that a
+ * provider's colour does not follow its rank in the list.
+ */
+export function providerColours(providers: string[]): Record<string, string> {
+  const colours: Record<string, string> = {};
+  const used = new Set<string>();
+  for (const p of providers) {
+    const i = STEADY.indexOf(p);
+    if (i >= 0) used.add((colours[p] = PALETTE[i]));
+  }
+  const rest = PALETTE.slice(STEADY.length);
+  for (const p of [...providers].sort()) {
+    if (colours[p] !== undefined) continue;
+    let start = 0;
+    for (const ch of p) start = (start * 31 + ch.charCodeAt(0)) % rest.length;
+    const order = [...rest.slice(start), ...rest.slice(0, start), ...PALETTE.slice(0, STEADY.length)];
+    used.add((colours[p] = order.find((c) => !used.has(c)) ?? rest[start]));
+  }
+  return colours;
+}
+
 const FOLD = 10;
 
 // uPlot is resolved from wherever the package is installed, never copied into the sources.
@@ -118,9 +146,8 @@ export function renderHtml(r: PeriodReport): string {
         : [...(CHARTS_IN[id] ?? []).map(chartDiv), ...BLOCKS[id](r).map(block)].join('\n');
     return `<section id="${id}"><h2>${esc(title(id))}</h2>\n${body}\n</section>`;
   }).join('\n');
-  // The palette is assigned by provider over the whole report, so a provider has one colour everywhere.
-  const providers = [...new Set(charts.flatMap((c) => c.series.map((s) => s.label)))].sort();
-  const colours = Object.fromEntries(providers.map((p, i) => [p, PALETTE[i % PALETTE.length]]));
+  // One colour per provider over the whole report, so a provider has one colour everywhere.
+  const colours = providerColours([...new Set(charts.flatMap((c) => c.series.map((s) => s.label)))]);
   const data = JSON.stringify({ charts, colours }).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html lang="en">
