@@ -58,24 +58,34 @@ const toMs = (iso: string): number => {
   return t;
 };
 
-/**
- * toMs for rows in memory, a million at a time: a stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) is its
- * hour, parsed once for the rows of that hour, plus minutes, seconds and milliseconds read by position;
- * anything else goes to Date.parse.
- */
+// The hour last read: stored timestamps come in runs of one hour, whose start is parsed once.
 let hourText = '';
 let hourMs = Number.NaN;
-function timeOf(ts: string): number {
-  if (ts.length !== 24 || ts.charCodeAt(23) !== 90 /* Z */ || ts.charCodeAt(16) !== 58 /* : */ || ts.charCodeAt(19) !== 46 /* . */) return toMs(ts);
-  if (!ts.startsWith(hourText) || hourText === '') {
-    hourText = ts.slice(0, 13);
+
+/**
+ * The time of the stored timestamp (YYYY-MM-DDTHH:MM:SS.sssZ) at `at` in `s`: its hour parsed once for
+ * all the timestamps of that hour, minutes, seconds and milliseconds read by position. NaN when the
+ * text there is not one.
+ */
+function storedMsAt(s: string, at: number): number {
+  if (s.charCodeAt(at + 23) !== 90 /* Z */ || s.charCodeAt(at + 13) !== 58 /* : */ || s.charCodeAt(at + 16) !== 58 || s.charCodeAt(at + 19) !== 46 /* . */) {
+    return Number.NaN;
+  }
+  if (hourText === '' || !s.startsWith(hourText, at)) {
+    hourText = s.slice(at, at + 13);
     hourMs = Date.parse(`${hourText}:00:00.000Z`);
   }
-  const mm = number(ts, 14, 2);
-  const ss = number(ts, 17, 2);
-  const sss = number(ts, 20, 3);
-  if (Number.isNaN(hourMs) || ts.charCodeAt(13) !== 58 || mm < 0 || mm > 59 || ss < 0 || ss > 59 || sss < 0) return toMs(ts);
+  const mm = number(s, at + 14, 2);
+  const ss = number(s, at + 17, 2);
+  const sss = number(s, at + 20, 3);
+  if (mm < 0 || mm > 59 || ss < 0 || ss > 59 || sss < 0) return Number.NaN;
   return hourMs + mm * 60_000 + ss * 1000 + sss;
+}
+
+/** toMs for rows in memory, a million at a time: a stored timestamp by position, anything else by Date.parse. */
+function timeOf(ts: string): number {
+  const t = ts.length === 24 ? storedMsAt(ts, 0) : Number.NaN;
+  return Number.isNaN(t) ? toMs(ts) : t;
 }
 
 /** The decimal number of the `n` digits at `at`, or -1 if one is not a digit. */
@@ -233,36 +243,24 @@ export function inputFromDb(db: Database.Database): BacktestInput {
   return { providers, series };
 }
 
-const STORED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-
 /**
- * Append the times (and flags) of one provider-hour's items. Stored timestamps are all
- * `YYYY-MM-DDTHH:MM:SS.sssZ` of the same hour here, so the hour is parsed once and minutes, seconds and
- * milliseconds are read by position; anything else falls back to Date.parse item by item.
+ * Append the times (and flags) of one provider-hour's items: comma-separated stored timestamps, each
+ * followed for the ratio by + or -. Anything that is not one falls back to Date.parse item by item.
  */
 function readItems(list: string, flagged: boolean, times: number[], good: number[]): void {
   const width = flagged ? 25 : 24;
-  const first = list.slice(0, 24);
-  if ((list.length + 1) % (width + 1) === 0 && STORED.test(first)) {
-    const hour = Date.parse(`${first.slice(0, 13)}:00:00.000Z`);
-    let ok = true;
-    for (let at = 0; at < list.length; at += width + 1) {
-      if (list.charCodeAt(at + 23) !== 90 /* Z */ || list.charCodeAt(at + 13) !== 58 /* : */) {
-        ok = false;
-        break;
-      }
+  const [nTimes, nGood] = [times.length, good.length];
+  if ((list.length + 1) % (width + 1) === 0) {
+    let at = 0;
+    for (; at < list.length; at += width + 1) {
+      const t = storedMsAt(list, at);
+      if (Number.isNaN(t)) break;
+      times.push(t);
+      if (flagged) good.push(list.charCodeAt(at + 24) === 43 /* + */ ? 1 : 0);
     }
-    if (ok && !Number.isNaN(hour)) {
-      for (let at = 0; at < list.length; at += width + 1) {
-        const mm = digit(list, at + 14) * 10 + digit(list, at + 15);
-        const ss = digit(list, at + 17) * 10 + digit(list, at + 18);
-        const sss = digit(list, at + 20) * 100 + digit(list, at + 21) * 10 + digit(list, at + 22);
-        times.push(hour + mm * 60_000 + ss * 1000 + sss);
-        if (flagged) good.push(list.charCodeAt(at + 24) === 43 /* + */ ? 1 : 0);
-      }
-      return;
-    }
+    if (at >= list.length) return;
+    times.length = nTimes;
+    good.length = nGood;
   }
   for (const part of list.split(',')) {
     const ts = flagged ? part.slice(0, -1) : part;
