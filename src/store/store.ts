@@ -67,8 +67,7 @@ export class Store implements RowSink {
   private run: RunCells | null = null;
   private tempDir: string | null = null;
   private toWal = false; // a new store, loaded with a rollback journal: WAL from when it closes
-  private createdHere = false; // by this run: removed again if nothing was read into it
-  private timeIndexAtClose = false; // a new store's first load: its time index is built when it closes
+  private createdHere = false; // by this run: removed again if nothing was read into it, else its time index built at close
   /**
    * Called inside each commit's transaction with the rows it stored (twins left out), so that what it
    * writes is committed with them or not at all (the exporter's counters).
@@ -139,7 +138,6 @@ export class Store implements RowSink {
     store.tempDir = tempDir;
     store.toWal = !tempDir && db.pragma('journal_mode', { simple: true }) !== 'wal';
     store.createdHere = firstLoad && !tempDir;
-    store.timeIndexAtClose = store.createdHere;
     return store;
   }
 
@@ -175,7 +173,8 @@ export class Store implements RowSink {
       for (const ext of ['', '-journal', '-wal', '-shm']) rmSync(this.path + ext, { force: true });
       return;
     }
-    if (this.db.open && this.timeIndexAtClose) {
+    // A first load builds its time index now (Store.open).
+    if (this.db.open && this.createdHere) {
       try {
         // The sort spills to a temporary file past the cache (in memory it would add its whole size to
         // the peak), and may use a second core: the parsing is over.
