@@ -7,7 +7,7 @@
 import type { Row } from './model.js';
 
 // What a cell means; a cached cell of another version is not used.
-export const CELLS_VERSION = 3;
+export const CELLS_VERSION = 4;
 
 export interface RowFilter {
   since: string | null; // inclusive, ISO
@@ -71,7 +71,8 @@ export class Cells {
     const message = isAuthError(row.event, row.error_type) ? row.error_message : null;
     const subtype = subtypeOf(row.event, row.error_type, row.error_subtype);
     const retries = row.retry_count;
-    this.tally(row.provider, null, row.event, row.error_type, subtype, row.outcome, message, 1, retries ?? 0, retries !== null ? 1 : 0, ts, ts);
+    // A cell's error_type is an error's: the store keeps a retry's or an outcome's type as its cause (store/packed.ts).
+    this.tally(row.provider, null, row.event, row.event === 'error' ? row.error_type : null, subtype, row.outcome, message, 1, retries ?? 0, retries !== null ? 1 : 0, ts, ts);
     if (isRateLimit(row.event, row.error_type)) this.tally(row.provider, ts.slice(0, 13) + ':00:00Z', 'error', 'rate_limit', subtype, null, null, 1, 0, 0, ts, ts);
   }
 

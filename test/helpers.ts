@@ -11,6 +11,7 @@ import type { AnalysisReport } from '../src/analyses/report.js';
 // (The modules src/index.ts exports them from: a test file loads only what it calls.)
 import { analyzeLogs, type AnalyzeOptions } from '../src/analyses/run.js';
 import { ingestInto as ingest, type StoreIngest } from '../src/ingest/run.js';
+import { ROW_SQL } from '../src/store/packed.js';
 import type { Row as ModelRow } from '../src/model.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -134,7 +135,7 @@ export function openDb(path: string, readonly = true): Database.Database {
 export function allRows(dbPath: string): Row[] {
   const db = openDb(dbPath);
   try {
-    return db.prepare('SELECT * FROM error_logs ORDER BY id').all() as Row[];
+    return db.prepare(`SELECT id, ${ROW_SQL} FROM error_logs ORDER BY id`).all() as Row[];
   } finally {
     db.close();
   }

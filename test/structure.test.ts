@@ -11,6 +11,8 @@ import Database from 'better-sqlite3';
 import { Cells, type Cell, type RowFilter } from '../src/cells.js';
 import { storedCells } from '../src/store/cells.js';
 import { Store } from '../src/store/store.js';
+import { packRows, rowValues, STORED_COLUMNS } from '../src/store/packed.js';
+import type { Row } from '../src/model.js';
 import type { AnalyzeOptions } from '../src/analyses/run.js';
 import { analyzeApi, BIN, jsonl, ROOT, run, tmpDir, writeFixture } from './helpers.js';
 
@@ -100,10 +102,10 @@ test('cells: counted in JavaScript and in SQL, the same for any rows and filter'
       const path = join(dir, `s${n++}.db`);
       Store.open(path).close();
       const db = new Database(path);
-      const insert = db.prepare(
-        'INSERT INTO error_logs (timestamp, provider, event, error_type, error_subtype, outcome, error_message, retry_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const r of rows) insert.run(r.timestamp, r.provider, r.event, r.error_type, r.error_subtype, r.outcome, r.error_message, r.retry_count);
+      // Stored as ingest stores them (an outcome's or a retry's classification as its cause).
+      const insert = db.prepare(`INSERT INTO error_logs (${STORED_COLUMNS}) VALUES (${STORED_COLUMNS.map(() => '?')})`);
+      const packed = packRows(rows.map((r) => ({ ...r, model: null, status_code: null, request_id: null, retryable: null, level: null, source: 'x:1' }) as Row));
+      for (let i = 0; i < packed.rows; i++) insert.run(rowValues(packed, i));
       const sql = storedCells(db, filter);
       db.close();
       assert.deepEqual(sorted(sql), sorted(js.values()));

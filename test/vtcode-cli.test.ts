@@ -57,8 +57,8 @@ test('the same with a kept store, twice: the second run adds nothing', () => {
   const rows = run(['sql', '--db', db, 'SELECT count(*) AS n FROM error_logs', '--format', 'json']);
   assert.deepEqual(JSON.parse(rows.stdout), [{ n: 26 }]);
   // A retry outcome kept from a debug log/trajectory pair has the trajectory's error type (from its
-  // last_error); only session B's, which has no trajectory, has none.
-  const outcomes = run(['sql', '--db', db, "SELECT provider, source FROM error_logs WHERE event IN ('recovered','failed') AND error_type IS NULL", '--format', 'json']);
+  // last_error) as its cause; only session B's, which has no trajectory, has none.
+  const outcomes = run(['sql', '--db', db, "SELECT provider, source FROM error_logs WHERE event IN ('recovered','failed') AND cause_type IS NULL", '--format', 'json']);
   const untyped = JSON.parse(outcomes.stdout) as Array<{ provider: string; source: string }>;
   assert.deepEqual(untyped.map((r) => [r.provider, r.source.replace(/^.*\//, '')]), [['anthropic', 'debug-session-other-20261120t150000z_654321-05151.log:5']]);
 });

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { isFailed, isRecovered } from '../alerts/series.js';
 import { EventCollector } from '../check/events.js';
+import { asInMemory } from '../store/packed.js';
 import { parseDurationSeconds } from '../config/duration.js';
 import type { Config } from '../config/types.js';
 import type { Row } from '../model.js';
@@ -206,7 +207,7 @@ function longestWindowMs(config: Config): number {
 export function tallyStore(db: Database.Database, tally: ReportTally): void {
   const stmt = db
     .prepare(
-      `SELECT timestamp, provider, event, error_type, error_subtype, status_code, error_message, retry_count, outcome
+      `SELECT timestamp, provider, event, ${['error_type', 'error_subtype', 'status_code'].map(asInMemory).join(', ')}, error_message, retry_count, outcome
        FROM error_logs WHERE timestamp >= ? AND timestamp <= ?`,
     )
     .raw(true);

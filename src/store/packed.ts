@@ -5,12 +5,30 @@ import { deserialize, serialize } from 'node:v8';
 import type { CellRow } from '../cells.js';
 import type { Row } from '../model.js';
 
-/** The columns of `error_logs` that ingest writes, in order (the id is SQLite's). */
+/**
+ * The columns of `error_logs` that ingest writes, in order (the id is SQLite's). A row's classification
+ * (error_type, error_subtype, status_code) is stored in those columns for an error, and in the cause_
+ * columns for a retry, recovered, failed or fallback row (schema.ts, migration 6); a Row in memory
+ * holds it in the first three either way.
+ */
 export const STORED_COLUMNS = [
   'timestamp', 'provider', 'model', 'event', 'error_type', 'error_subtype', 'status_code', 'error_message',
   'retry_count', 'request_id', 'outcome', 'retryable', 'level', 'source', 'dedup_key', 'dedup_origin',
+  'cause_type', 'cause_subtype', 'cause_status',
 ] as const;
 export const WIDTH = STORED_COLUMNS.length;
+
+/** Where a stored row that is not an error keeps each part of its classification. */
+export const CAUSE_COLUMN = { error_type: 'cause_type', error_subtype: 'cause_subtype', status_code: 'cause_status' } as const;
+
+/** SQL for a stored row's `column` as a Row in memory holds it: an error's own, or a retry's or outcome's cause. */
+export const asInMemory = (column: string): string =>
+  column in CAUSE_COLUMN ? `coalesce(${column}, ${CAUSE_COLUMN[column as keyof typeof CAUSE_COLUMN]})` : column;
+
+/** The columns of a Row read back from the store (cause_ columns folded in), as SQL. */
+export const ROW_SQL = STORED_COLUMNS.filter((c) => !c.startsWith('cause_'))
+  .map((c) => (c in CAUSE_COLUMN ? `${asInMemory(c)} AS ${c}` : c))
+  .join(', ');
 export type Column = (typeof STORED_COLUMNS)[number];
 const col = Object.fromEntries(STORED_COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
 
@@ -34,9 +52,11 @@ export const emptyPacked = (): PackedRows => ({ blocks: [], rows: 0, keyed: 0 })
 export function pushRow(p: PackedRows, row: Row): void {
   let block = p.blocks[p.blocks.length - 1];
   if (block === undefined || block.length === BLOCK_ROWS * WIDTH) p.blocks.push((block = []));
+  const error = row.event === 'error';
   block.push(
-    row.timestamp, row.provider, row.model, row.event, row.error_type, row.error_subtype, row.status_code, row.error_message,
-    row.retry_count, row.request_id, row.outcome, row.retryable, row.level, row.source, row.dedup?.key ?? null, row.dedup?.origin ?? null,
+    row.timestamp, row.provider, row.model, row.event, error ? row.error_type : null, error ? row.error_subtype : null, error ? row.status_code : null,
+    row.error_message, row.retry_count, row.request_id, row.outcome, row.retryable, row.level, row.source, row.dedup?.key ?? null, row.dedup?.origin ?? null,
+    error ? null : row.error_type, error ? null : row.error_subtype, error ? null : row.status_code,
   );
   p.rows++;
   if (row.dedup) p.keyed++;
@@ -67,9 +87,9 @@ export function rowAt(p: PackedRows, i: number, into?: Row): Row {
     into.provider = b[at + 1] as string;
     into.model = b[at + 2] as string | null;
     into.event = b[at + 3] as Row['event'];
-    into.error_type = b[at + 4] as Row['error_type'];
-    into.error_subtype = b[at + 5] as string | null;
-    into.status_code = b[at + 6] as number | null;
+    into.error_type = (b[at + 4] ?? b[at + 16]) as Row['error_type'];
+    into.error_subtype = (b[at + 5] ?? b[at + 17]) as string | null;
+    into.status_code = (b[at + 6] ?? b[at + 18]) as number | null;
     into.error_message = b[at + 7] as string | null;
     into.retry_count = b[at + 8] as number | null;
     into.request_id = b[at + 9] as string | null;
@@ -83,7 +103,8 @@ export function rowAt(p: PackedRows, i: number, into?: Row): Row {
   }
   const row: Row = {
     timestamp: b[at] as string, provider: b[at + 1] as string, model: b[at + 2] as string | null, event: b[at + 3] as Row['event'],
-    error_type: b[at + 4] as Row['error_type'], error_subtype: b[at + 5] as string | null, status_code: b[at + 6] as number | null,
+    error_type: (b[at + 4] ?? b[at + 16]) as Row['error_type'], error_subtype: (b[at + 5] ?? b[at + 17]) as string | null,
+    status_code: (b[at + 6] ?? b[at + 18]) as number | null,
     error_message: b[at + 7] as string | null, retry_count: b[at + 8] as number | null, request_id: b[at + 9] as string | null,
     outcome: b[at + 10] as string | null, retryable: b[at + 11] as number | null, level: b[at + 12] as string | null, source: b[at + 13] as string,
   };

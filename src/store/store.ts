@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MAX_SKIP_SAMPLES, UserError, type Row } from '../model.js';
 import { MIGRATIONS, TIME_INDEX } from './schema.js';
 import { Cells, type Cell, type RowFilter, type RunCells } from '../cells.js';
-import { BLOCK_ROWS, cellRowAt, packRows, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
+import { BLOCK_ROWS, cellRowAt, packRows, rowAt, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
 import { FILL_TWIN_SQL, FIND_TWIN_SQL, fillTwinValues, twinRange } from './twins.js';
 
 export interface FileState {
@@ -350,7 +350,7 @@ export class Store implements RowSink {
       if (key !== null) {
         const twin = this.findTwin.get(key, v('dedup_origin'), ...twinRange(v('timestamp') as string)) as { id: number } | undefined;
         if (twin) {
-          this.fillTwin.run(...fillTwinValues(v), twin.id);
+          this.fillTwin.run(...fillTwinValues(rowAt(p, i)), twin.id);
           if (this.run) this.run.exact = false; // a stored row changed: count the cells anew
           duplicates++;
           continue;

@@ -3,12 +3,15 @@
 // takes from the other what it lacks. One definition for the kept store (SQL) and a one-shot run
 // (rows in memory): memory.ts and store.ts both use these.
 import type { Row } from '../model.js';
+import { CAUSE_COLUMN } from './packed.js';
 
 /** How far apart (either side) two artifacts' timestamps of one event may be. */
 export const TWIN_WINDOW_MS = 1000;
 
 /** The fields a twin fills from the other artifact when it has none (the provider too, when 'unknown'). */
 const FILLED = ['model', 'error_type', 'error_subtype', 'status_code', 'error_message', 'retry_count', 'retryable'] as const;
+
+const CAUSE: Partial<Record<(typeof FILLED)[number], string>> = CAUSE_COLUMN;
 
 /** The window around a timestamp, as the stored ISO strings compare. */
 export function twinRange(timestamp: string): [string, string] {
@@ -21,10 +24,18 @@ export const FIND_TWIN_SQL = 'SELECT id FROM error_logs WHERE dedup_key = ? AND 
 
 /** Bound as fillTwinValues(...) then the twin's id. */
 export const FILL_TWIN_SQL = `UPDATE error_logs SET provider = CASE WHEN provider = 'unknown' THEN ? ELSE provider END,
-  ${FILLED.map((c) => `${c} = coalesce(${c}, ?)`).join(', ')} WHERE id = ?`;
+  ${FILLED.map((c) => {
+    const cause = CAUSE[c];
+    return cause
+      ? `${c} = CASE WHEN event = 'error' THEN coalesce(${c}, ?) END, ${cause} = CASE WHEN event <> 'error' THEN coalesce(${cause}, ?) END`
+      : `${c} = coalesce(${c}, ?)`;
+  }).join(', ')} WHERE id = ?`;
 
-/** The values FILL_TWIN_SQL takes from the other artifact's row. */
-export const fillTwinValues = (v: (column: 'provider' | (typeof FILLED)[number]) => unknown): unknown[] => [v('provider'), ...FILLED.map(v)];
+/** The values FILL_TWIN_SQL takes from the other artifact's row (as in memory: its classification in error_type and so on). */
+export const fillTwinValues = (other: Pick<Row, 'provider' | (typeof FILLED)[number]>): unknown[] => [
+  other.provider,
+  ...FILLED.flatMap((c) => (CAUSE[c] ? [other[c], other[c]] : [other[c]])),
+];
 
 /** FILL_TWIN_SQL on a row in memory. */
 export function fillTwin(twin: Row, other: Row): void {
