@@ -75,12 +75,12 @@ export const MIGRATIONS: string[] = [
   // 6: error_type, error_subtype and status_code describe an error event alone, so that the guide's
   // queries (`WHERE error_type = ...`, `WHERE status_code IN ...`) count what the analyses count; a
   // retry, recovered, failed or fallback row keeps the classification of the error it followed in
-  // cause_type, cause_subtype and cause_status. (The generation moves on: cached cells are of before.)
+  // cause_type, cause_subtype and cause_status. (Cached cells are of before: cells.ts CELLS_VERSION 4.)
   `ALTER TABLE error_logs ADD COLUMN cause_type TEXT;
    ALTER TABLE error_logs ADD COLUMN cause_subtype TEXT;
    ALTER TABLE error_logs ADD COLUMN cause_status INTEGER;
    UPDATE error_logs SET cause_type = error_type, cause_subtype = error_subtype, cause_status = status_code,
      error_type = NULL, error_subtype = NULL, status_code = NULL
    WHERE event <> 'error';
-   UPDATE meta SET value = value + 1 WHERE key = 'generation';`,
+   DELETE FROM cells_cache;`,
 ];
