@@ -18,8 +18,9 @@ import { allRows, ingestTo, jsonl, run, tmpDir, writeFixture, writeFixtures } fr
 
 /** The rows one text gives, read as ingest reads a file. */
 function rowsOf(text: string): Row[] {
+  const bytes = Buffer.from(`${text}\n`);
   return parseChunk({
-    file: 'sample', firstLine: 0, atStart: true, bytes: Buffer.from(`${text}\n`), final: true, strict: false,
+    file: 'sample', firstLine: 0, atStart: true, bytes, at: null, length: bytes.length, final: true, strict: false,
     holdBackText: false, cells: null, pack: false,
   }).rows;
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './helpers.js';
+import { bytesOf } from '../src/ingest/sources.js';
 
 const T0 = Date.UTC(2026, 10, 20, 12);
 const rec = (i: number, type = 'rate_limit') => ({
@@ -64,4 +65,23 @@ test('workers into a kept store: the same rows, and a re-run adds none', () => {
   assert.equal(JSON.parse(again.stdout).added, 0);
   const ids = run(['sql', '--db', db, 'SELECT count(DISTINCT request_id) AS ids, count(*) AS n FROM error_logs WHERE request_id IS NOT NULL', '--format', 'json']);
   assert.deepEqual(JSON.parse(ids.stdout), [{ ids: c.records - 2, n: c.records - 2 }]);
+});
+
+test('a chunk moved to a worker is read again from its file when the main thread needs it back, and a file that shrank meanwhile is a file problem', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'moved-'));
+  const file = join(dir, 'log.jsonl');
+  const text = Array.from({ length: 50 }, (_, i) => JSON.stringify(rec(i))).join('\n') + '\n';
+  writeFileSync(file, text);
+  const whole = Buffer.from(text);
+  const [at, length] = [whole.indexOf(10) + 1, 700];
+  const bytes = Buffer.allocUnsafeSlow(length); // an ArrayBuffer of its own, as a read's
+  whole.copy(bytes, 0, at, at + length);
+  // Moved: the ArrayBuffer went to a worker, the main thread's view reads 0 bytes.
+  const moved = structuredClone(bytes, { transfer: [bytes.buffer] });
+  assert.equal(bytes.byteLength, 0);
+  const want = whole.subarray(at, at + length);
+  assert.deepEqual(bytesOf({ file, bytes, at, length }), want);
+  assert.deepEqual(bytesOf({ file, bytes: moved, at, length }), want, 'bytes still in hand are taken as they are');
+  writeFileSync(file, text.slice(0, at + 10));
+  assert.throws(() => bytesOf({ file, bytes, at, length }), (err: NodeJS.ErrnoException) => err.code === 'ESHRANK' && /shrank/.test(err.message));
 });

@@ -189,7 +189,7 @@ describe('chunk.ts', () => {
   const head = info(1);
   const body = pretty429(2);
   const job = (bytes: string, over: Partial<ChunkJob>): ChunkJob => ({
-    file: 'd.log', firstLine: 0, atStart: true, bytes: Buffer.from(bytes), final: false, strict: false, holdBackText: false, cells: null, pack: false,
+    file: 'd.log', firstLine: 0, atStart: true, bytes: Buffer.from(bytes), at: null, length: Buffer.byteLength(bytes), final: false, strict: false, holdBackText: false, cells: null, pack: false,
     ...over,
   });
 

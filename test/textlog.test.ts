@@ -412,8 +412,9 @@ describe('the fixture', () => {
   // Each file read whole, as ingest reads it (chunk.ts), before any twin across files is removed.
   async function read(file: string) {
     const counts = { error: 0, retry: 0, recovered: 0, failed: 0, ignored: 0, skipped: 0 };
+    const bytes = readFileSync(file);
     const r = parseChunk({
-      file, firstLine: 0, atStart: true, bytes: readFileSync(file), final: true, strict: false, holdBackText: false, cells: null, pack: false,
+      file, firstLine: 0, atStart: true, bytes, at: null, length: bytes.length, final: true, strict: false, holdBackText: false, cells: null, pack: false,
     });
     for (const row of r.rows) counts[row.event as 'error']++;
     counts.ignored = r.ignored;

@@ -12,6 +12,13 @@ export interface ChunkJob {
   firstLine: number; // lines of the file before this chunk
   atStart: boolean; // the chunk starts the file (a BOM is dropped)
   bytes: Uint8Array; // whole lines, and on the final chunk perhaps a last line with no line break
+  /**
+   * Where `bytes` start in a plain file, when they can be read from it again: a worker is then given
+   * them rather than a copy (pool.ts), and the main thread reads them again if it needs them after
+   * (sources.ts bytesOf). Null for gzip and stdin.
+   */
+  at: number | null;
+  length: number; // bytes.length when the job was made (moved bytes read 0)
   final: boolean; // the end of the file: a value still open is cut short
   /** Not final: the start of the line after the chunk, or null when no line that can be read follows. */
   following?: string | null;

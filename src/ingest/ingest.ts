@@ -11,7 +11,7 @@ import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
 import { garbageCollector } from './gc.js';
 import { parserFor, type Parser } from './pool.js';
-import { contentBytes, errorText, expandPaths, headBytes, isGzip, READ_BYTES, READ_BYTES_WRITING, type SourceFile, type SourceProblem } from './sources.js';
+import { bytesOf, contentBytes, errorText, expandPaths, headBytes, isGzip, READ_BYTES, READ_BYTES_WRITING, type SourceFile, type SourceProblem } from './sources.js';
 
 /** How many bytes of a file's (decoded) start identify it. */
 export const FINGERPRINT_BYTES = 1024;
@@ -311,12 +311,14 @@ async function ingestFile(
   let nextLine = state.lines; // lines before the next chunk read
   let atStart = state.consumed === 0;
   const open: { carry: { bytes: Buffer; line: number } | null } = { carry: null }; // to be read with the next chunk
+  let nextByte = state.consumed; // the offset in a plain file of the next chunk read
   const job = (bytes: Buffer, lines: number, final: boolean): ChunkJob => {
     const j: ChunkJob = {
-      file: file.path, firstLine: nextLine, atStart, bytes, final, strict: opts.strict === true,
+      file: file.path, firstLine: nextLine, atStart, bytes, at: plain ? nextByte : null, length: bytes.length, final, strict: opts.strict === true,
       holdBackText: !store.temporary, cells: store.cellFilter, pack: store.packs,
     };
     nextLine += lines;
+    nextByte += bytes.length;
     atStart = false;
     return j;
   };
@@ -335,11 +337,12 @@ async function ingestFile(
     if (r.open) {
       // A multi-line value runs past this chunk: read it again together with the next one, whose
       // result (read as if nothing were open) is dropped.
-      const rest = Buffer.from((q as { job: ChunkJob }).job.bytes).subarray(r.open.byte);
+      const rest = Buffer.from(bytesOf((q as { job: ChunkJob }).job)).subarray(r.open.byte);
       const next = queue.findIndex((x) => 'job' in x);
       if (next >= 0) {
         const n = queue[next] as { job: ChunkJob; result: Promise<ChunkResult> };
-        const merged: ChunkJob = { ...n.job, firstLine: r.open.line - 1, bytes: Buffer.concat([rest, n.job.bytes]) };
+        const bytes = Buffer.concat([rest, bytesOf(n.job)]);
+        const merged: ChunkJob = { ...n.job, firstLine: r.open.line - 1, bytes, at: null, length: bytes.length };
         n.result.catch(() => {}); // read as if nothing were open: dropped
         queue[next] = { job: merged, result: parser.parse(merged) };
       } else open.carry = { bytes: rest, line: r.open.line - 1 };
@@ -357,10 +360,12 @@ async function ingestFile(
       if (c.kind === 'overlong') {
         queue.push({ overlong: overlongResult(opts.strict === true, file.path, nextLine + 1, c.bytes) });
         nextLine++;
+        nextByte += c.bytes;
       } else {
         let j = { ...job(c.bytes, c.lines, c.final), following: c.following };
         if (open.carry) {
-          j = { ...j, firstLine: open.carry.line, bytes: Buffer.concat([open.carry.bytes, c.bytes]) };
+          const bytes = Buffer.concat([open.carry.bytes, c.bytes]);
+          j = { ...j, firstLine: open.carry.line, bytes, at: null, length: bytes.length };
           open.carry = null;
         }
         queue.push({ job: j, result: parser.parse(j) });

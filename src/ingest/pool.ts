@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { addedFormats } from '../formats/index.js';
 import { debugging, InternalError } from '../model.js';
 import { parseChunk, type ChunkJob, type ChunkResult } from './chunk.js';
+import { bytesOf } from './sources.js';
 
 export interface Parser {
   parse(job: ChunkJob): Promise<ChunkResult>;
@@ -21,15 +22,16 @@ export const inline: Parser = {
 
 /**
  * Workers for `bytes` of input: VTCODE_ERRORS_WORKERS sets how many (0: none), else one per core.
- * `mainWrites`: the main thread writes a store, and stops taking results while it commits a batch:
- * the workers then need chunks in hand to go on parsing meanwhile (4 each: 8 ran 8% faster but went
- * past 200 MB), and they give the main thread way when there are fewer cores than threads (its
- * writing is the longest path through a run).
+ * Each has 4 chunks in hand, so that none waits while the main thread reads, collects garbage or
+ * commits a batch to a store (one chunk more each, n + 1 in all, left them idle 13% of a one-shot
+ * run; moving the chunks to them rather than copying them made the room in memory).
+ * `mainWrites`: the main thread writes a store: the workers give it way when there are fewer cores
+ * than threads (its writing is the longest path through a run).
  */
 export function parserFor(bytes: number, mainWrites: boolean): Parser {
   const env = process.env.VTCODE_ERRORS_WORKERS;
   const n = env !== undefined && env !== '' ? Number(env) : bytes >= 16 * 1024 * 1024 ? Math.min(4, availableParallelism()) : 0;
-  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, mainWrites ? 4 * n : n + 1, mainWrites) : inline;
+  return Number.isInteger(n) && n > 0 ? new WorkerPool(n, 4 * n, mainWrites) : inline;
 }
 
 class WorkerPool implements Parser {
@@ -67,7 +69,7 @@ class WorkerPool implements Parser {
         if (p.worker !== slot) continue;
         this.waiting.delete(id);
         try {
-          p.resolve(parseChunk(p.job));
+          p.resolve(parseChunk({ ...p.job, bytes: bytesOf(p.job) })); // (moved bytes are read again)
         } catch (err) {
           p.reject(err as Error);
         }
@@ -81,11 +83,14 @@ class WorkerPool implements Parser {
     const id = this.nextId++;
     // To the worker with the fewest bytes under way (chunks differ much in size).
     const load = this.workers.map(() => 0);
-    for (const p of this.waiting.values()) load[p.worker] += p.job.bytes.byteLength;
+    for (const p of this.waiting.values()) load[p.worker] += p.job.length; // (moved bytes read 0)
     const worker = load.indexOf(Math.min(...load));
+    // Bytes that can be read again are moved, not copied: no copy to make, and none left behind whose
+    // memory only a full collection gives back (a pooled Buffer's memory is shared: it is copied).
+    const move = job.at !== null && job.bytes.buffer.byteLength > Buffer.poolSize;
     const result = new Promise<ChunkResult>((resolve, reject) => {
       this.waiting.set(id, { worker, job, resolve, reject });
-      this.workers[worker].postMessage({ id, job });
+      this.workers[worker].postMessage({ id, job }, move ? [job.bytes.buffer as ArrayBuffer] : []);
     });
     // When a run stops at the first failed chunk, the chunks still under way fail too, unawaited:
     // handled here, so that they do not end the process as unhandled rejections.

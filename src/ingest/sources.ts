@@ -2,7 +2,7 @@
 // Directories are walked recursively (dot-directories included, .git and node_modules not, symbolic
 // links not followed, only log extensions); a file named on the command line is read whatever its
 // name; glob patterns are expanded; `-` is stdin. Gzip is recognised by its magic bytes.
-import { createReadStream, promises as fsp, type Stats } from 'node:fs';
+import { closeSync, createReadStream, openSync, promises as fsp, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -160,6 +160,25 @@ export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ
     onDisk.bytes = gunzip.bytesWritten;
     if (size > 0) yield Buffer.concat(pending, size);
   }
+}
+
+/**
+ * A chunk job's bytes, read again from its file when they were moved to a worker (chunk.ts `at`):
+ * for the rare chunk the main thread needs after handing it over (a value open at its end, a worker
+ * that died). A file that no longer holds them fails as a file problem would.
+ */
+export function bytesOf(job: { file: string; bytes: Uint8Array; at: number | null; length: number }): Buffer {
+  if (job.bytes.byteLength === job.length) return Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+  const out = Buffer.allocUnsafe(job.length);
+  const fd = openSync(job.file, 'r');
+  try {
+    let got = 0;
+    for (let n = -1; got < job.length && n !== 0; got += n) n = readSync(fd, out, got, job.length - got, job.at! + got);
+    if (got < job.length) throw Object.assign(new Error('the file shrank while it was being read'), { code: 'ESHRANK' });
+  } finally {
+    closeSync(fd);
+  }
+  return out;
 }
 
 /** Up to `n` first bytes of a file on disk (raw, not decoded). */
