@@ -1,6 +1,7 @@
 // One chunk of a file's bytes (whole lines) -> rows, counts and samples. A pure function, run in a
 // worker thread (worker.ts) or on the main thread: everything from decoding to classification.
 import { Cells, type Cell, type RowFilter } from '../cells.js';
+import { isMainThread } from 'node:worker_threads';
 import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
 import { emptyPacked, pushRow, type PackedRows, type SerializedRows } from '../store/packed.js';
 import { Framer, type FrameSink } from './framer.js';
@@ -74,7 +75,7 @@ class Batch implements FrameSink, RecordSink {
     pack: boolean,
   ) {
     this.cells = filter ? new Cells(filter) : null;
-    this.packed = pack ? emptyPacked() : null;
+    this.packed = pack ? emptyPacked(!isMainThread) : null;
   }
 
   /** Rows made so far, however they are kept. */
