@@ -1,6 +1,6 @@
 // One chunk of a file's bytes (whole lines) -> rows, counts and samples. A pure function, run in a
 // worker thread (worker.ts) or on the main thread: everything from decoding to classification.
-import { Cells, type Cell, type RowFilter } from '../cells.js';
+import { Cells, type FlatCells, type RowFilter } from '../cells.js';
 import { isMainThread } from 'node:worker_threads';
 import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
 import { emptyPacked, pushRow, type PackedRows, type SerializedRows } from '../store/packed.js';
@@ -32,7 +32,7 @@ export interface ChunkJob {
 export interface ChunkResult {
   rows: Row[]; // with `cells`: only the rows that may have a twin in another VT Code artifact
   packed: PackedRows | SerializedRows | null; // with `pack`: every row
-  cells: Cell[];
+  cells: FlatCells;
   providers: string[]; // with a provider filter: every provider seen (cells.ts)
   counted: number; // rows counted into `cells` and not returned
   ignored: number;
@@ -127,7 +127,7 @@ class Batch implements FrameSink, RecordSink {
   }
   result(lines: number, bytes: number, open: ChunkResult['open']): ChunkResult {
     return {
-      rows: this.rows, packed: this.packed, cells: this.cells ? [...this.cells.values()] : [], providers: this.cells ? [...this.cells.seen] : [], counted: this.counted, ignored: this.ignoredCount,
+      rows: this.rows, packed: this.packed, cells: this.cells ? this.cells.flat() : [], providers: this.cells ? [...this.cells.seen] : [], counted: this.counted, ignored: this.ignoredCount,
       skipped: this.skippedCount, blank: this.blankCount, samples: this.samples, lines, bytes,
       tentative: { skipped: 0, samples: [] }, skippedBy: this.skippedBy, open, error: this.error,
     };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { InternalError, MAX_SKIP_SAMPLES, UserError, type SkipSample } from '../model.js';
 import type { FileState, RowSink } from '../store/store.js';
-import type { Cell } from '../cells.js';
+import type { FlatCells } from '../cells.js';
 import type { PackedRows, SerializedRows } from '../store/packed.js';
 import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
@@ -171,7 +171,7 @@ class Pending {
   rows: ChunkResult['rows'] = [];
   packed: Array<PackedRows | SerializedRows> = [];
   packedRows = 0;
-  cells: Cell[] = [];
+  cells: FlatCells = [];
   counted = 0;
   ignored = 0;
   skipped = 0;
@@ -193,7 +193,7 @@ class Pending {
       this.packed.push(r.packed);
       this.packedRows += r.packed.rows;
     }
-    for (const c of r.cells) this.cells.push(c);
+    for (const v of r.cells) this.cells.push(v);
     this.counted += r.counted;
     this.ignored += r.ignored;
     this.skipped += r.skipped;

@@ -2,7 +2,7 @@
 // counter (the analyses' cells, the exporter's series, the report's tally) and are not kept, so memory
 // stays flat however big the input.
 // Same bookkeeping interface as the SQLite store.
-import type { Cell, RowFilter } from '../cells.js';
+import type { FlatCells, RowFilter } from '../cells.js';
 import { MAX_SKIP_SAMPLES, type Row } from '../model.js';
 import { rowAt, unpacked, valueAt, type PackedRows, type SerializedRows } from './packed.js';
 import type { BatchProgress, FileState, RowSink } from './store.js';
@@ -10,12 +10,12 @@ import { fillTwin, TWIN_WINDOW_MS } from './twins.js';
 
 
 /**
- * What a one-shot run counts rows into; `merge` takes cells counted by the workers (analyze only). A
+ * What a one-shot run counts rows into; `mergeFlat` takes cells counted by the workers (analyze only). A
  * store that `packs` hands `add` one row object again and again: read it, keep nothing of it.
  */
 export interface RowCounter {
   add(row: Row): void;
-  merge?(cell: Cell): void;
+  mergeFlat?(cells: FlatCells): void;
 }
 
 export class MemoryStore<C extends RowCounter> implements RowSink {
@@ -48,9 +48,9 @@ export class MemoryStore<C extends RowCounter> implements RowSink {
   }
 
   commitBatch(
-    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress, cells: Cell[] = [], packed: Array<PackedRows | SerializedRows> = [],
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, p: BatchProgress, cells: FlatCells = [], packed: Array<PackedRows | SerializedRows> = [],
   ): number {
-    for (const c of cells) this.cells.merge!(c);
+    if (cells.length > 0) this.cells.mergeFlat!(cells);
     let duplicates = 0;
     const take = (row: Row) => {
       if (!row.dedup) this.cells.add(row);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_SKIP_SAMPLES, UserError, type Row } from '../model.js';
 import { MIGRATIONS, TIME_INDEX } from './schema.js';
-import { Cells, type Cell, type RowFilter, type RunCells } from '../cells.js';
+import { Cells, type FlatCells, type RowFilter, type RunCells } from '../cells.js';
 import { BLOCK_ROWS, cellRowAt, packRows, rowAt, rowValues, STORED_COLUMNS, valueAt, WIDTH, type Column, type PackedRows, type SerializedRows, unpacked } from './packed.js';
 import { FILL_TWIN_SQL, FIND_TWIN_SQL, fillTwinValues, twinRange } from './twins.js';
 
@@ -47,7 +47,7 @@ export interface RowSink {
    * cells the parser counted (rows without a twin key).
    */
   commitBatch(
-    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells?: Cell[], packed?: Array<PackedRows | SerializedRows>,
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells?: FlatCells, packed?: Array<PackedRows | SerializedRows>,
   ): number | null;
   /** Rows are wanted packed (see packed.ts); otherwise as objects. */
   readonly packs: boolean;
@@ -261,7 +261,7 @@ export class Store implements RowSink {
    * another process moved the file's offset meanwhile (the caller reads on from the new offset).
    */
   commitBatch(
-    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells: Cell[] = [], packed: Array<PackedRows | SerializedRows> = [],
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells: FlatCells = [], packed: Array<PackedRows | SerializedRows> = [],
   ): number | null {
     try {
       return this.commit(file, rows, samples, progress, cells, packed);
@@ -278,7 +278,7 @@ export class Store implements RowSink {
   }
 
   private commit(
-    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells: Cell[], packed: Array<PackedRows | SerializedRows>,
+    file: FileState, rows: Row[], samples: Array<{ line: number; reason: string }>, progress: BatchProgress, cells: FlatCells, packed: Array<PackedRows | SerializedRows>,
   ): number | null {
     return this.db
       .transaction((): number | null => {
@@ -303,7 +303,7 @@ export class Store implements RowSink {
           duplicates += this.insertPacked(p, countKeyed);
           count += p.rows;
         }
-        if (run) for (const c of cells) run.cells.merge(c);
+        if (run) run.cells.mergeFlat(cells);
         if (rows.length > 0) {
           const stored: Row[] = [];
           duplicates += this.insertPacked(packRows(rows), this.onStored || run ? (i) => (stored.push(rows[i]), run?.cells.add(rows[i])) : null);
