@@ -11,7 +11,7 @@ import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
 import { garbageCollector } from './gc.js';
 import { parserFor, type Parser } from './pool.js';
-import { bytesOf, contentBytes, errorText, expandPaths, headBytes, isGzip, READ_BYTES, READ_BYTES_WRITING, type SourceFile, type SourceProblem } from './sources.js';
+import { bytesOf, contentBytes, plainBytes, errorText, expandPaths, headBytes, isGzip, READ_BYTES, READ_BYTES_WRITING, type SourceFile, type SourceProblem } from './sources.js';
 
 /** How many bytes of a file's (decoded) start identify it. */
 export const FINGERPRINT_BYTES = 1024;
@@ -257,7 +257,7 @@ async function ingestFile(
   }
 
   // Bytes from the file's recorded offset on.
-  const source: AsyncIterable<Buffer> = plain ? contentBytes(file, state.consumed, readBytes) : skipBytes(buffered, stream!, state.consumed);
+  const source: AsyncIterable<Buffer> = plain ? plainBytes(file.path, state.consumed, readBytes) : skipBytes(buffered, stream!, state.consumed);
   buffered = [];
 
   let pending = new Pending();
@@ -356,7 +356,7 @@ async function ingestFile(
   };
 
   try {
-    for await (const c of rawChunks(source)) {
+    for await (const c of rawChunks(source, plain)) {
       if (c.kind === 'overlong') {
         queue.push({ overlong: overlongResult(opts.strict === true, file.path, nextLine + 1, c.bytes) });
         nextLine++;

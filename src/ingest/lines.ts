@@ -11,7 +11,8 @@ export type RawChunk =
   | { kind: 'lines'; bytes: Buffer; lines: number; final: boolean; following: string | null }
   | { kind: 'overlong'; bytes: number }; // one line too long to read, passed over
 
-export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<RawChunk> {
+/** `roomBefore`: the source leaves free bytes before each buffer it gives (sources.ts plainBytes). */
+export async function* rawChunks(source: AsyncIterable<Buffer>, roomBefore = false): AsyncGenerator<RawChunk> {
   // The start of a line whose end has not come yet, in pieces: joined once, when its end comes (a long
   // line over many reads is not copied again at every read).
   let carry: Buffer[] = [];
@@ -61,7 +62,7 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
     if (held) yield chunk(held, false, startOf([...carry, data]));
     // The line begun in the last buffer ends in this one: one chunk (one copy of a read buffer is
     // cheaper than a chunk of its own for one line).
-    held = carried > 0 ? Buffer.concat([...carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
+    held = carried > 0 ? joined(carry, carried, data, last + 1, roomBefore) : data.subarray(0, last + 1);
     // Keep the remainder only as a copy, so the big buffer it came from can be freed.
     carry = last + 1 < data.length ? [Buffer.from(data.subarray(last + 1))] : [];
     carried = data.length - last - 1;
@@ -74,6 +75,18 @@ export async function* rawChunks(source: AsyncIterable<Buffer>): AsyncGenerator<
   }
   const tail = Buffer.concat(carry);
   yield chunk(held ? (tail.length ? Buffer.concat([held, tail]) : held) : tail, true);
+}
+
+/**
+ * The carried start of a line, then data up to `end`: put in the room the source left before data
+ * when it fits there (only the carry is copied, not the read), else joined into a new buffer.
+ */
+function joined(carry: Buffer[], carried: number, data: Buffer, end: number, roomBefore: boolean): Buffer {
+  if (!roomBefore || carried > data.byteOffset) return Buffer.concat([...carry, data.subarray(0, end)]);
+  const whole = Buffer.from(data.buffer, data.byteOffset - carried, carried + end);
+  let at = 0;
+  for (const c of carry) at += c.copy(whole, at);
+  return whole;
 }
 
 /** The start of the line that the pieces begin, decoded: up to its line break, at most FOLLOWING_BYTES. */

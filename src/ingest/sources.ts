@@ -162,6 +162,29 @@ export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ
   }
 }
 
+/** Free bytes before each buffer plainBytes gives: room for the start of a line the read before began. */
+const ROOM_BEFORE = 16 * 1024;
+
+/**
+ * The bytes of a plain file from `from` on, `readBytes` a read, each read in a new buffer with
+ * ROOM_BEFORE free bytes before it (lines.ts rawChunks puts a line begun in the read before there,
+ * rather than copying the whole read after it).
+ */
+export async function* plainBytes(path: string, from: number, readBytes: number): AsyncGenerator<Buffer> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    for (let at = from; ; ) {
+      const buf = Buffer.allocUnsafeSlow(ROOM_BEFORE + readBytes);
+      const { bytesRead } = await fh.read(buf, ROOM_BEFORE, readBytes, at);
+      if (bytesRead === 0) return;
+      at += bytesRead;
+      yield buf.subarray(ROOM_BEFORE, ROOM_BEFORE + bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * A chunk job's bytes, read again from its file when they were moved to a worker (chunk.ts `at`):
  * for the rare chunk the main thread needs after handing it over (a value open at its end, a worker
