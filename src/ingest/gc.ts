@@ -7,10 +7,16 @@ import { runInNewContext } from 'node:vm';
 
 const EVERY_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Bytes read between collections when the run writes a store: twice as many (its collections cost
+ * more; --db ran 1.8% faster at 5 MiB more peak, where one-shot runs gained 20 MiB for as little).
+ */
+export const EVERY_BYTES_WRITING = 16 * 1024 * 1024;
+
 let gc: (() => void) | null = null;
 
-/** Counts bytes read, and collects garbage after each EVERY_BYTES of them. */
-export function garbageCollector(): (bytes: number) => void {
+/** Counts bytes read, and collects garbage after each `every` (EVERY_BYTES) of them. */
+export function garbageCollector(): (bytes: number, every?: number) => void {
   // V8's gc() is exposed when a run that reads begins, not when this module is imported.
   if (gc === null) {
     setFlagsFromString('--expose-gc');
@@ -18,9 +24,9 @@ export function garbageCollector(): (bytes: number) => void {
   }
   const collect = gc;
   let since = 0;
-  return (bytes) => {
+  return (bytes, every = EVERY_BYTES) => {
     since += bytes;
-    if (since >= EVERY_BYTES) {
+    if (since >= every) {
       since = 0;
       collect();
     }

@@ -9,7 +9,7 @@ import type { FlatCells } from '../cells.js';
 import type { PackedRows, SerializedRows } from '../store/packed.js';
 import type { ChunkJob, ChunkResult } from './chunk.js';
 import { rawChunks } from './lines.js';
-import { garbageCollector } from './gc.js';
+import { EVERY_BYTES_WRITING, garbageCollector } from './gc.js';
 import { parserFor, type Parser } from './pool.js';
 import { bytesOf, contentBytes, plainBytes, errorText, expandPaths, headBytes, isGzip, READ_BYTES, READ_BYTES_WRITING, type SourceFile, type SourceProblem } from './sources.js';
 
@@ -333,7 +333,7 @@ async function ingestFile(
     // Progress in bytes on disk: a gzip file's compressed bytes read so far (the reading runs a little ahead).
     if (plain) progress.bytes += r.bytes;
     else progress.bytes = bytesBefore + onDisk.bytes;
-    collect(r.bytes);
+    collect(r.bytes, store.packs && !store.countsOnly ? EVERY_BYTES_WRITING : undefined);
     if (r.open) {
       // A multi-line value runs past this chunk: read it again together with the next one, whose
       // result (read as if nothing were open) is dropped.
