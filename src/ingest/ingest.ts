@@ -235,7 +235,7 @@ async function ingestFile(
   const bytesBefore = progress.bytes;
   if (!plain) {
     // Gzip, stdin, FIFOs: read the decoded start from the stream itself, and keep it for what follows.
-    stream = contentBytes(file, 0, readBytes, onDisk)[Symbol.asyncIterator]();
+    stream = contentBytes(file, readBytes, onDisk)[Symbol.asyncIterator]();
     let have = 0;
     while (have < FINGERPRINT_BYTES) {
       const r = await stream.next();

@@ -60,8 +60,8 @@ export async function* rawChunks(source: AsyncIterable<Buffer>, roomBefore = fal
       continue;
     }
     if (held) yield chunk(held, false, startOf([...carry, data]));
-    // The line begun in the last buffer ends in this one: one chunk (one copy of a read buffer is
-    // cheaper than a chunk of its own for one line).
+    // The line begun in the last buffer ends in this one: one chunk (put before this buffer, or one
+    // copy of it: either is cheaper than a chunk of its own for one line).
     held = carried > 0 ? joined(carry, carried, data, last + 1, roomBefore) : data.subarray(0, last + 1);
     // Keep the remainder only as a copy, so the big buffer it came from can be freed.
     carry = last + 1 < data.length ? [Buffer.from(data.subarray(last + 1))] : [];

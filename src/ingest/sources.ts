@@ -104,19 +104,12 @@ export const READ_BYTES_WRITING = 256 * 1024;
 export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /**
- * The decoded content of a file (or stdin) as a stream of Buffers, gunzipped when it is gzip.
- * `from`: a byte offset into a plain (not gzip) file to start at; `readBytes`: the size of a read;
+ * The decoded content of a file (or stdin) from its start, as a stream of Buffers, gunzipped when it
+ * is gzip (a plain file read from an offset: plainBytes). `readBytes`: the size of a read;
  * `onDisk.bytes` counts the bytes read as they are on disk (compressed, for gzip).
  */
-export async function* contentBytes(file: SourceFile, from = 0, readBytes = READ_BYTES, onDisk = { bytes: 0 }): AsyncGenerator<Buffer> {
-  // (`start` only past 0: it makes the stream seek, which a FIFO cannot.)
-  const raw: Readable = file.stdin
-    ? process.stdin
-    : createReadStream(file.path, from > 0 ? { highWaterMark: readBytes, start: from } : { highWaterMark: readBytes });
-  if (from > 0) {
-    yield* raw as AsyncIterable<Buffer>;
-    return;
-  }
+export async function* contentBytes(file: SourceFile, readBytes = READ_BYTES, onDisk = { bytes: 0 }): AsyncGenerator<Buffer> {
+  const raw: Readable = file.stdin ? process.stdin : createReadStream(file.path, { highWaterMark: readBytes });
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next();
   if (first.done) return;

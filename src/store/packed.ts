@@ -159,4 +159,4 @@ export function serializeRows(p: PackedRows): SerializedRows {
 }
 
 export const unpacked = (r: PackedRows | SerializedRows): PackedRows =>
-  'bytes' in r ? { blocks: r.ends.map((end, i) => deserialize(r.bytes.subarray(i ? r.ends[i - 1] : 0, end)) as Value[][][number]), rows: r.rows, keyed: r.keyed } : r;
+  'bytes' in r ? { blocks: r.ends.map((end, i) => deserialize(r.bytes.subarray(i ? r.ends[i - 1] : 0, end)) as Value[]), rows: r.rows, keyed: r.keyed } : r;

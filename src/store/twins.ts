@@ -11,6 +11,7 @@ export const TWIN_WINDOW_MS = 1000;
 /** The fields a twin fills from the other artifact when it has none (the provider too, when 'unknown'). */
 const FILLED = ['model', 'error_type', 'error_subtype', 'status_code', 'error_message', 'retry_count', 'retryable'] as const;
 
+/** A filled field's column on a stored row that is not an error (packed.ts). */
 const CAUSE: Partial<Record<(typeof FILLED)[number], string>> = CAUSE_COLUMN;
 
 /** The window around a timestamp, as the stored ISO strings compare. */
