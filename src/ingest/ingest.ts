@@ -73,6 +73,9 @@ const isFileProblem = (err: unknown) => err instanceof FileProblem || typeof (er
 /** How often a file is read on after another process's commits before the run gives up on it. */
 const MAX_CONFLICTS = 100;
 
+/** The main thread writes the rows into a store (it does not only count them): pool.ts, gc.ts. */
+const mainWrites = (store: RowSink) => store.packs && !store.countsOnly;
+
 /** Reads paths into a sink: `ingestPaths` by default; the CLI passes its own (progress, Ctrl-C). */
 export type Reader = (paths: string[], sink: RowSink, opts: IngestOptions) => Promise<IngestResult>;
 
@@ -96,7 +99,7 @@ export async function ingestPaths(paths: string[], store: RowSink, opts: IngestO
   }
   const known = sizes.length === files.length && sizes.every((s) => s !== null);
   const progress: ReadProgress = { files: 0, bytes: 0, passed: 0, rows: 0, total: known ? sizes.reduce<number>((a, s) => a + s!, 0) : null };
-  const parser = parserFor(total, store.packs && !store.countsOnly);
+  const parser = parserFor(total, mainWrites(store));
   try {
   for (const [i, file] of files.entries()) {
     if (opts.shouldStop?.()) {
@@ -333,7 +336,7 @@ async function ingestFile(
     // Progress in bytes on disk: a gzip file's compressed bytes read so far (the reading runs a little ahead).
     if (plain) progress.bytes += r.bytes;
     else progress.bytes = bytesBefore + onDisk.bytes;
-    collect(r.bytes, store.packs && !store.countsOnly ? EVERY_BYTES_WRITING : undefined);
+    collect(r.bytes, mainWrites(store) ? EVERY_BYTES_WRITING : undefined);
     if (r.open) {
       // A multi-line value runs past this chunk: read it again together with the next one, whose
       // result (read as if nothing were open) is dropped.
